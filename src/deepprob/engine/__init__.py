@@ -1,0 +1,1 @@
+"""The engine: Layer, the functional graph, Sequential, Model and the training loop."""

@@ -1,0 +1,25 @@
+"""Utilities: seeding (``set_random_seed``) and, as they land, data helpers."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import torch
+
+
+def set_random_seed(seed: int) -> None:
+    """Seed Python's, NumPy's and torch's generators (all devices) so runs repeat.
+
+    Args:
+        seed: a non-negative integer.
+
+    Example:
+        >>> import deepprob as dp
+        >>> dp.utils.set_random_seed(42)
+    """
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"Argument `seed`: expected a non-negative integer, received {seed!r}.")
+    random.seed(int(seed))
+    np.random.seed(int(seed) % 2**32)
+    torch.manual_seed(int(seed))
