@@ -171,7 +171,12 @@ class Trainer:
 
         if kwargs:
             raise TypeError(f"compile: unexpected keyword argument(s) {sorted(kwargs)}.")
+        from deepprob import losses as losses_mod
+
         self.optimizer = optimizers.get(optimizer)
+        for spec in _as_list(loss):
+            if spec is not None:
+                losses_mod.get(spec)  # unknown names fail here, not at the first batch
         self._compiled_state = _Compiled(loss, metrics, loss_weights, weighted_metrics)
         self.loss = loss
         self.compiled = True

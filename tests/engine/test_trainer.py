@@ -1,0 +1,199 @@
+import numpy as np
+import pytest
+import torch
+
+import deepprob as dp
+from deepprob.engine.trainer import NonFiniteLossError
+
+
+def linear_model():
+    model = dp.Sequential([dp.layers.Dense(1, input_shape=(1,))])
+    model.compile(optimizer="sgd", loss="mean_squared_error")
+    return model
+
+
+def test_single_dense_learns_a_line_and_predicts_19():
+    xs = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 4.0], dtype=float)
+    ys = 2 * xs - 1
+    model = linear_model()
+    model.fit(xs, ys, epochs=500, verbose=0)
+    assert model.predict(np.array([10.0]), verbose=0)[0, 0] == pytest.approx(19.0, abs=0.1)
+
+
+def test_course_mnist_classifier_reaches_90_percent_on_held_out_digits():
+    x, y = dp.datasets.mnist.load_sample()
+    x = x.astype("float32") / 255.0
+    model = dp.Sequential([
+        dp.layers.Flatten(input_shape=(28, 28)),
+        dp.layers.Dense(128, activation="relu"),
+        dp.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x[:5000], y[:5000], epochs=5, verbose=0)
+    assert set(history.history) == {"loss", "accuracy"} and len(history.history["loss"]) == 5
+    loss, acc = model.evaluate(x[5000:], y[5000:], verbose=0)
+    assert acc >= 0.90
+    predicted = model.predict(x[5000:], verbose=0)
+    assert isinstance(predicted, np.ndarray) and predicted.shape == (1000, 10)
+    assert np.mean(predicted.argmax(1) == y[5000:]) == pytest.approx(acc, abs=1e-6)
+
+
+def test_history_and_validation_split_uses_last_fraction():
+    x = np.random.rand(100, 3).astype("float32")
+    y = (x.sum(1, keepdims=True) > 1.5).astype("float32")
+    model = dp.Sequential([dp.layers.Dense(1, activation="sigmoid", input_shape=(3,))])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    history = model.fit(x, y, epochs=2, validation_split=0.2, verbose=0)
+    assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    val_loss, val_acc = model.evaluate(x[80:], y[80:], verbose=0)
+    assert history.history["val_loss"][-1] == pytest.approx(val_loss, rel=1e-5)
+    assert history.history["val_accuracy"][-1] == pytest.approx(val_acc, rel=1e-6)
+    assert history.epoch == [0, 1]
+
+
+def test_loss_matches_hand_computation_with_sample_weights():
+    model = linear_model()
+    model.set_weights([np.array([[2.0]], "float32"), np.array([0.5], "float32")])
+    x = np.array([[0.0], [1.0], [2.0]], "float32")
+    y = np.array([[1.0], [1.0], [1.0]], "float32")
+    sw = np.array([1.0, 0.0, 3.0], "float32")
+    errors = ((2 * x + 0.5) - y) ** 2
+    expected = float((errors[:, 0] * sw).sum() / 3)
+    assert model.evaluate(x, y, sample_weight=sw, verbose=0) == pytest.approx(expected, rel=1e-6)
+    assert model.test_on_batch(x, y) == pytest.approx(float(errors.mean()), rel=1e-6)
+
+
+def test_class_weight_scales_each_sample_loss():
+    model = dp.Sequential([dp.layers.Dense(2, activation="softmax", input_shape=(2,))])
+    model.compile(optimizer=dp.optimizers.SGD(learning_rate=0.0), loss="sparse_categorical_crossentropy")
+    x = np.random.rand(4, 2).astype("float32")
+    y = np.array([0, 1, 1, 0])
+    probs = model.predict(x, verbose=0)
+    per_sample = -np.log(probs[np.arange(4), y])
+    weights = np.where(y == 1, 3.0, 1.0)
+    loss = model.train_on_batch(x, y, class_weight={0: 1.0, 1: 3.0})
+    assert loss == pytest.approx(float((per_sample * weights).mean()), rel=1e-5)
+
+
+def test_added_losses_join_the_objective():
+    class L1Activity(dp.layers.Layer):
+        def call(self, x):
+            self.add_loss(0.5 * x.abs().mean())
+            return x
+
+    model = dp.Sequential([dp.layers.Dense(2, input_shape=(3,)), L1Activity()])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.random.rand(8, 3).astype("float32")
+    y = np.zeros((8, 2), "float32")
+    out = model.predict(x, batch_size=8, verbose=0)
+    expected = float((out ** 2).mean() + 0.5 * np.abs(out).mean())
+    assert model.evaluate(x, y, batch_size=8, verbose=0) == pytest.approx(expected, rel=1e-5)
+
+
+def test_generator_input_with_steps_per_epoch():
+    def batches():
+        rng = np.random.default_rng(0)
+        while True:
+            x = rng.random((16, 1)).astype("float32")
+            yield x, 3 * x + 1
+
+    model = dp.Sequential([dp.layers.Dense(1, input_shape=(1,))])
+    model.compile(optimizer=dp.optimizers.SGD(0.3), loss="mse")
+    history = model.fit(batches(), steps_per_epoch=20, epochs=10, verbose=0)
+    assert history.history["loss"][-1] < 0.01
+    kernel, bias = model.get_weights()
+    assert kernel[0, 0] == pytest.approx(3.0, abs=0.3) and bias[0] == pytest.approx(1.0, abs=0.2)
+
+
+def test_callback_can_stop_training_the_course_way():
+    class StopEarly(dp.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs={}):
+            if logs.get("loss") < 1e9:
+                self.model.stop_training = True
+
+    model = linear_model()
+    history = model.fit(np.ones((4, 1)), np.ones((4, 1)), epochs=10, callbacks=[StopEarly()],
+                        verbose=0)
+    assert history.epoch == [0]
+
+
+def test_seed_makes_runs_repeatable():
+    def run():
+        dp.utils.set_random_seed(7)
+        model = dp.Sequential([dp.layers.Dense(4, activation="relu", input_shape=(3,)),
+                               dp.layers.Dropout(0.5), dp.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse")
+        x = np.random.rand(64, 3).astype("float32")
+        model.fit(x, x.sum(1), epochs=2, verbose=0)
+        return model.get_weights()
+
+    for a, b in zip(run(), run()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_evaluate_return_dict_and_predict_on_batch():
+    model = dp.Sequential([dp.layers.Dense(3, activation="softmax", input_shape=(2,))])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["acc"])
+    x = np.random.rand(10, 2).astype("float32")
+    y = np.random.randint(0, 3, 10)
+    logs = model.evaluate(x, y, return_dict=True, verbose=0)
+    assert set(logs) == {"loss", "acc"}
+    probs = model.predict_on_batch(x)
+    assert logs["acc"] == pytest.approx(float(np.mean(probs.argmax(1) == y)))
+
+
+# -- bad input -----------------------------------------------------------------------------------
+def test_fit_before_compile():
+    model = dp.Sequential([dp.layers.Dense(1, input_shape=(1,))])
+    with pytest.raises(RuntimeError, match="compile"):
+        model.fit(np.ones((2, 1)), np.ones((2, 1)))
+
+
+def test_x_and_y_lengths_must_match():
+    with pytest.raises(ValueError, match="x with 5 samples and y with 4"):
+        linear_model().fit(np.ones((5, 1)), np.ones((4, 1)), verbose=0)
+
+
+def test_labels_outside_the_output_range():
+    model = dp.Sequential([dp.layers.Dense(3, activation="softmax", input_shape=(2,))])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match=r"\[0, 2\].*from 0 to 5"):
+        model.fit(np.ones((4, 2)), np.array([0, 1, 2, 5]), verbose=0)
+
+
+@pytest.mark.parametrize("split", [1.0, -0.1, 1.5])
+def test_validation_split_range(split):
+    with pytest.raises(ValueError, match=r"validation_split.*\[0, 1\)"):
+        linear_model().fit(np.ones((4, 1)), np.ones((4, 1)), validation_split=split, verbose=0)
+
+
+def test_empty_data():
+    with pytest.raises(ValueError, match="empty"):
+        linear_model().fit(np.ones((0, 1)), np.ones((0, 1)), verbose=0)
+
+
+def test_nan_targets_are_rejected():
+    with pytest.raises(ValueError, match="NaN.*sample 2"):
+        linear_model().fit(np.ones((4, 1)), np.array([[1.0], [2.0], [np.nan], [1.0]]), verbose=0)
+
+
+def test_non_finite_loss_stops_with_epoch_batch_and_keeps_finite_weights():
+    class Blowup(dp.layers.Layer):
+        def call(self, x):
+            self.add_loss(torch.where(x.sum() > 10, torch.tensor(float("nan")), torch.tensor(0.0)))
+            return x
+
+    model = dp.Sequential([dp.layers.Dense(1, input_shape=(1,)), Blowup()])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.concatenate([np.zeros((8, 1)), np.full((4, 1), 5.0)]).astype("float32")
+    with pytest.raises(NonFiniteLossError, match=r"epoch 1, batch 3.*add_loss"):
+        model.fit(x, np.zeros((12, 1)), batch_size=4, shuffle=False, verbose=0)
+    assert all(np.isfinite(w).all() for w in model.get_weights())
+
+
+def test_unknown_loss_and_optimizer_strings():
+    model = dp.Sequential([dp.layers.Dense(1, input_shape=(1,))])
+    with pytest.raises(ValueError, match="adam"):
+        model.compile(optimizer="adma", loss="mse")
+    with pytest.raises(ValueError, match="mse"):
+        model.compile(optimizer="adam", loss="mse_typo")
