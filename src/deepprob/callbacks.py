@@ -237,7 +237,9 @@ class CallbackList:
             bar.mode = mode
             self.callbacks.append(bar)
         if add_history is not None:
-            self.callbacks.insert(0, add_history)
+            # Last, as in Keras: it records the logs after every other callback added to them
+            # (LearningRateScheduler adds `learning_rate`).
+            self.callbacks.append(add_history)
         for cb in self.callbacks:
             cb.set_model(model)
             cb.set_params(dict(params or {}))
@@ -271,11 +273,10 @@ class CallbackList:
                             cache["logs"] = make_logs()
                         getattr(cb, hook)(step, dict(cache["logs"]))
                 return
+            # One logs dict shared by all callbacks, so additions (learning_rate) are recorded.
             if len(args) == (2 if (batch or hook.startswith("on_epoch")) else 1):
-                args = args[:-1] + (dict(args[-1]) if args[-1] is not None else {},)
-            elif not batch and not hook.startswith("on_epoch"):
-                args = args + ({},)
-            elif len(args) == 1:
+                args = args[:-1] + (args[-1] if args[-1] is not None else {},)
+            else:
                 args = args + ({},)
             self._call(hook, *args)
 

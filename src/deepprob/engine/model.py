@@ -176,6 +176,42 @@ class Model(Trainer, Layer):
         # Subclassed models build their layers lazily in their first real call.
         self.built = True
 
+    # -- inspection and saving (implemented in deepprob.engine.summary and deepprob.saving) -----
+    def summary(self, line_length: int | None = None, positions=None, print_fn=None,
+                expand_nested: bool = False, show_trainable: bool = False) -> None:
+        """Print Keras's table of layers, output shapes and parameter counts."""
+        from deepprob.engine import summary
+
+        return summary.print_summary(self, line_length=line_length, positions=positions,
+                                     print_fn=print_fn, expand_nested=expand_nested,
+                                     show_trainable=show_trainable)
+
+    def save(self, filepath, overwrite: bool = True, include_optimizer: bool = True,
+             **kwargs) -> None:
+        """Save architecture, compile configuration and weights to a ``.keras`` file (atomic)."""
+        from deepprob import saving
+
+        saving.save_model(self, filepath, overwrite=overwrite,
+                          include_optimizer=include_optimizer, **kwargs)
+
+    def save_weights(self, filepath, overwrite: bool = True) -> None:
+        """Save the weights to an HDF5 ``.weights.h5`` file (atomic)."""
+        from deepprob import saving
+
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch: bool = False, **kwargs) -> None:
+        """Load weights saved by ``save_weights`` (or a Keras HDF5 weight file)."""
+        from deepprob import saving
+
+        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs) -> str:
+        """The architecture as a JSON string (``dp.models.model_from_json`` rebuilds it)."""
+        from deepprob import saving
+
+        return saving.model_to_json(self, **kwargs)
+
     def get_config(self) -> dict:
         config_ = Layer.get_config(self)
         if self._graph is None:

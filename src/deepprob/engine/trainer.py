@@ -443,7 +443,10 @@ class Trainer:
         self._compiled_state.built = False
         if self.optimizer is not None:
             self.optimizer.build([p for p in self.parameters()])
+        self.__dict__["_resume_epoch"] = None
         cbs.on_train_begin()
+        if self._resume_epoch is not None:  # set by BackupAndRestore
+            initial_epoch = max(initial_epoch, int(self._resume_epoch))
         train_batch_hooks = cbs.has_batch_hooks("train")
         epoch_logs: dict[str, float] = {}
         for epoch in range(initial_epoch, epochs):
