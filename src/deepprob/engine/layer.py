@@ -398,7 +398,8 @@ class Layer(nn.Module):
                     reg = info["regularizer"]
                     p = module._parameters.get(name)
                     if reg is not None and p is not None and p.requires_grad:
-                        out.append(reg(p))
+                        perm = info["perm"]
+                        out.append(reg(p if perm is None else p.permute(*np.argsort(perm))))
         return out
 
     @property

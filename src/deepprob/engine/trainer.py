@@ -274,7 +274,7 @@ class Trainer:
         if cached is None:
             from deepprob.engine.layer import Layer
 
-            cached = [(m._parameters[n], info["constraint"]) for m in self.modules()
+            cached = [(m._parameters[n], info["constraint"], info["perm"]) for m in self.modules()
                       if isinstance(m, Layer) for n, info in m._weight_info.items()
                       if info["constraint"] is not None]
             self.__dict__["_constraint_cache"] = cached
@@ -294,8 +294,10 @@ class Trainer:
         optimizer.step()
         if self._constraints():
             with torch.no_grad():
-                for p, constraint in self._constraints():
-                    p.copy_(constraint(p))
+                for p, constraint, perm in self._constraints():
+                    # Constraints see the weight in Keras's layout (MaxNorm's axis).
+                    view = p if perm is None else p.permute(*_inverse(perm))
+                    view.copy_(constraint(view))
         n = _batch_size(x)
         self._loss_mean.add(loss, n)
         if len(terms) > 1:
@@ -659,6 +661,13 @@ class Trainer:
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
+
+
+def _inverse(perm):
+    out = [0] * len(perm)
+    for i, p in enumerate(perm):
+        out[p] = i
+    return out
 
 
 class _LimitedArray:
