@@ -176,7 +176,7 @@ class CsvDataset(Dataset):
 
     @staticmethod
     def _parse_default(d, i):
-        if d in _TYPES:
+        if isinstance(d, (type, torch.dtype)) and d in _TYPES:
             kind = d if isinstance(d, torch.dtype) else {float: torch.float32, int: torch.int64,
                                                           str: str}[d]
             return kind, None

@@ -122,7 +122,10 @@ def to_leaf(value, what: str = "element"):
             return value.item()
         return torch.from_numpy(np.asarray(value))
     if isinstance(value, list):
-        arr = np.asarray(value)
+        try:
+            arr = np.asarray(value)
+        except ValueError:
+            arr = np.empty(0, dtype=object)
         if arr.dtype == object:
             raise ValueError(
                 f"Cannot convert the list given as {what} to a tensor: its items have different "
