@@ -133,7 +133,25 @@ class TransformedDistribution(Distribution):
         dist_kw, bij_kw = self._split(kwargs)
         x, ildj = self.bijector.inverse_and_log_det_jacobian(
             value, event_ndims=len(self._event), **bij_kw)
-        return self.distribution.log_prob(x, **dist_kw) + ildj
+        lp = self.distribution.log_prob(x, **dist_kw) + ildj
+        return self._outside_range_to_minus_inf(value, x, lp)
+
+    def _outside_range_to_minus_inf(self, y, x, lp):
+        """A value outside the bijector's range (its inverse is NaN: ``log(-1)``) has density 0:
+        ``-inf`` instead of NaN (an error under ``validate_args``)."""
+        nan = torch.isnan(x)
+        if self._base_event_ndims:
+            nan = nan.flatten(-self._base_event_ndims).any(-1)
+        if len(self._event):
+            finite_y = ~torch.isnan(y).flatten(-len(self._event)).any(-1)
+        else:
+            finite_y = ~torch.isnan(y)
+        outside = nan & finite_y
+        if self.validate_args and bool(outside.any()):
+            raise ValueError(f"{self.name}.log_prob: argument `value` is outside the range of "
+                             f"bijector {self.bijector.name!r} (its inverse is NaN).")
+        return torch.where(outside, torch.full((), -float("inf"), dtype=lp.dtype,
+                                               device=lp.device), lp)
 
     def _prob(self, value, **kwargs):
         return torch.exp(self._log_prob(value, **kwargs))
