@@ -35,7 +35,7 @@ Example:
     >>> d = dp.distributions.Normal(loc=torch.nn.Parameter(torch.zeros(())), scale=1.0)
     >>> opt = torch.optim.SGD(d.parameters(), lr=0.1)
     >>> loss = -d.log_prob(torch.tensor([1.0, 2.0])).mean(); loss.backward(); opt.step()
-    >>> round(float(d.loc), 3)
+    >>> round(d.loc.item(), 3)
     0.15
 """
 
@@ -192,6 +192,9 @@ class Distribution(torch.nn.Module):
                 device = v.device
                 break
         self._mutable_params = False
+        for k in self._param_event_ndims:
+            if params.get(k) is None and not hasattr(type(self), k):
+                object.__setattr__(self, k, None)  # TFP: an omitted parameter reads as None
         for k, v in tensor_params.items():
             register_parameter(self, k, v, fdtype, device)
             if isinstance(v, torch.nn.Module) or (isinstance(v, torch.Tensor) and v.requires_grad):
