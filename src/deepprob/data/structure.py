@@ -190,6 +190,8 @@ def take(block, index) -> Any:
 
 def unstack(block) -> list:
     """Split a block into its elements (views, no copies)."""
+    if type(block) is tuple and all(isinstance(v, torch.Tensor) for v in block):
+        return list(zip(*[v.unbind(0) for v in block]))  # the common (x, y) case
     leaves = flatten(block)
     if len(leaves) == 1 and not isinstance(block, (tuple, dict)):
         return list(_unbind(leaves[0]))

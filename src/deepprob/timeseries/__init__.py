@@ -19,7 +19,9 @@ from deepprob.timeseries.baselines import (
     naive_forecast,
     seasonal_naive_forecast,
 )
+from deepprob.timeseries.lr_sweep import SweepResult, learning_rate_sweep, suggest_learning_rate
 from deepprob.timeseries.metrics import mae, mape, mase, mse, rmse
+from deepprob.timeseries.plots import plot_forecast, plot_lr_sweep, plot_residuals, plot_series
 from deepprob.timeseries.synthetic import (
     SPLIT_TIME,
     autocorrelation,
@@ -33,9 +35,10 @@ from deepprob.timeseries.synthetic import (
 from deepprob.timeseries.windows import model_forecast, windowed_dataset, windows
 
 __all__ = [
-    "SPLIT_TIME", "autocorrelation", "centered_moving_average", "difference",
-    "differenced_moving_average_forecast", "impulses", "mae", "mape", "mase",
-    "model_forecast", "moving_average_forecast", "mse", "naive_forecast", "noise", "rmse",
-    "seasonal_naive_forecast", "seasonal_pattern", "seasonality", "synthetic_series", "trend",
-    "windowed_dataset", "windows",
+    "SPLIT_TIME", "SweepResult", "autocorrelation", "centered_moving_average", "difference",
+    "differenced_moving_average_forecast", "impulses", "learning_rate_sweep", "mae", "mape",
+    "mase", "model_forecast", "moving_average_forecast", "mse", "naive_forecast", "noise",
+    "plot_forecast", "plot_lr_sweep", "plot_residuals", "plot_series", "rmse",
+    "seasonal_naive_forecast", "seasonal_pattern", "seasonality", "suggest_learning_rate",
+    "synthetic_series", "trend", "windowed_dataset", "windows",
 ]
