@@ -18,6 +18,14 @@ def _mixture_log_weights(cat: Distribution) -> torch.Tensor:
     return torch.log_softmax(cat.logits_parameter(), dim=-1)
 
 
+def _expand_index(index: torch.Tensor, sample_shape, batch_shape) -> torch.Tensor:
+    """Broadcast mixture indices of shape ``sample_shape + mix_batch`` to ``+ batch_shape``."""
+    s = len(sample_shape)
+    mix_batch = index.shape[s:]
+    index = index.reshape(sample_shape + (1,) * (len(batch_shape) - len(mix_batch)) + mix_batch)
+    return index.expand(sample_shape + batch_shape)
+
+
 def _gather_component(samples: torch.Tensor, index: torch.Tensor, event_ndims: int):
     """Pick ``samples[..., index, *event]`` along the component axis ``-1 - event_ndims``."""
     index = index.long().reshape(index.shape + (1,) * (event_ndims + 1))
@@ -110,7 +118,8 @@ class MixtureSameFamily(Distribution):
         comps = self.components_distribution.sample(sample_shape)
         k = comps.shape[comps.ndim - e - 1]
         comps = comps.expand(sample_shape + self._batch + (k,) + self.event_shape)
-        index = self.mixture_distribution.sample(sample_shape).expand(sample_shape + self._batch)
+        index = _expand_index(self.mixture_distribution.sample(sample_shape), sample_shape,
+                              self._batch)
         return _gather_component(comps, index, e)
 
     def _mean(self, **kwargs):
@@ -202,7 +211,7 @@ class Mixture(Distribution):
         axis = len(sample_shape) + len(self._batch)
         comps = torch.stack([c.sample(sample_shape).expand(full) for c in self.components],
                             dim=axis)
-        index = self.cat.sample(sample_shape).expand(sample_shape + self._batch)
+        index = _expand_index(self.cat.sample(sample_shape), sample_shape, self._batch)
         return _gather_component(comps, index, e)
 
     def _stack_stat(self, method):
