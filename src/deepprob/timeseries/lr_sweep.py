@@ -85,7 +85,7 @@ def learning_rate_sweep(model, dataset, start: float = 1e-8, factor: float = 10 
 
     Example:
         >>> sweep = learning_rate_sweep(model, train_ds, epochs=100)  # doctest: +SKIP
-        >>> sweep.suggested, sweep.plot()
+        >>> sweep.suggested, sweep.plot()  # doctest: +SKIP
     """
     import deepprob as dp
 

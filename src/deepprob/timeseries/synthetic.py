@@ -57,8 +57,8 @@ def seasonality(time, period: float, amplitude: float = 1.0, phase: float = 0) -
         phase: shift of the pattern in time steps.
 
     Example:
-        >>> seasonality(np.arange(4.0), period=2, amplitude=3).tolist()[:2]
-        [3.0, -3.0]
+        >>> [round(v, 3) for v in seasonality(np.arange(2.0), period=2, amplitude=3)]
+        [3.0, 0.669]
     """
     if not period > 0:
         raise ValueError(f"Argument `period`: expected a positive number, received {period!r}.")

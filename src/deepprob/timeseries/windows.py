@@ -98,7 +98,7 @@ def model_forecast(model, series, window_size: int, batch_size: int = 32) -> np.
 
     Example:
         >>> forecast = model_forecast(model, series, 30, 32)  # doctest: +SKIP
-        >>> forecast = forecast[split_time - 30:-1, 0]  # forecasts of series[split_time:]
+        >>> forecast = forecast[split_time - 30:-1, 0]  # doctest: +SKIP
     """
     batch_size = positive_int(batch_size, "batch_size")
     x = windows(series, window_size)
