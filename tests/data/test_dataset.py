@@ -179,3 +179,20 @@ def test_prefetch_autotune_and_reduce():
     assert dp.data.experimental.cardinality(Dataset.range(3)) == 3
     with pytest.raises(ValueError, match="`buffer_size`"):
         Dataset.range(3).prefetch(-5)
+
+
+def test_generator_signature_and_argument_errors():
+    sig = dp.data.TensorSpec((2,), torch.float32)
+    ok = Dataset.from_generator(lambda: iter([np.ones(2, np.float32)]), output_signature=sig)
+    assert ok.element_spec == sig and len(list(ok)) == 1
+    bad = Dataset.from_generator(lambda: iter([np.ones(3, np.float32)]), output_signature=sig)
+    with pytest.raises(ValueError, match=r"element 0 has shape \(3,\).*\(2,\)"):
+        list(bad)
+    with pytest.raises(TypeError, match="`generator`.*callable"):
+        Dataset.from_generator(iter([1, 2]))
+    with pytest.raises(TypeError, match="`dataset`: expected a Dataset"):
+        Dataset.range(2).concatenate([1, 2])
+    with pytest.raises(TypeError, match="`datasets`"):
+        Dataset.zip((Dataset.range(2), [1, 2]))
+    with pytest.raises(TypeError, match="Dataset.map: expected a callable"):
+        Dataset.range(2).map(3)

@@ -141,3 +141,19 @@ def test_window_bad_arguments():
         Dataset.range(5).window(0)
     with pytest.raises(TypeError, match="as_numpy_iterator"):
         list(Dataset.range(5).window(2).as_numpy_iterator())
+
+
+def test_course_week4_expand_dims_seq2seq_windows():
+    series = np.arange(30, dtype=np.float32)
+    ds = Dataset.from_tensor_slices(torch.unsqueeze(torch.from_numpy(series), -1))
+    ds = ds.window(6, shift=1, drop_remainder=True).flat_map(lambda w: w.batch(6))
+    ds = ds.shuffle(8, seed=0).map(lambda w: (w[:-1], w[1:])).batch(4)
+    batches = list(ds)
+    assert len(batches) == 7 and ds.cardinality() == 7
+    x = torch.cat([b[0] for b in batches])
+    y = torch.cat([b[1] for b in batches])
+    assert x.shape == (25, 5, 1) and y.shape == (25, 5, 1)
+    torch.testing.assert_close(y, x + 1)
+    starts = x[:, 0, 0].long()
+    assert sorted(starts.tolist()) == list(range(25))
+    torch.testing.assert_close(x[:, :, 0], (starts[:, None] + torch.arange(5)).float())
