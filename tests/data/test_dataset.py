@@ -196,3 +196,10 @@ def test_generator_signature_and_argument_errors():
         Dataset.zip((Dataset.range(2), [1, 2]))
     with pytest.raises(TypeError, match="Dataset.map: expected a callable"):
         Dataset.range(2).map(3)
+
+
+def test_map_returning_a_list_gives_a_tuple_as_tf_data():
+    ds = Dataset.range(3).map(lambda x: [x, x * 10])
+    assert [(int(a), int(b)) for a, b in ds] == [(0, 0), (1, 10), (2, 20)]
+    slow = Dataset.range(3).map(lambda x: [x, torch.full((int(x),), 1)])
+    assert [len(b) for _, b in slow] == [0, 1, 2]

@@ -59,15 +59,22 @@ class ElementFunction:
             return self.fn(*element)
         return self.fn(element)
 
+    def output(self, element) -> Any:
+        """The function's result as an element (a returned list is a tuple, as in tf.data)."""
+        out = self.call(element)
+        if isinstance(out, list):
+            out = tuple(out)
+        return st.normalize(out, f"{self.transformation} output")
+
     def on_element(self, element, index: int) -> Any:
         try:
-            return st.normalize(self.call(element), f"{self.transformation} output")
+            return self.output(element)
         except Exception as err:  # noqa: BLE001 - re-raised with context
             reraise(err, self.transformation, self.fn, index, element)
 
     def _vmapped(self, block):
         def one(e):
-            out = st.normalize(self.call(e), f"{self.transformation} output")
+            out = self.output(e)
             for leaf in st.flatten(out):
                 if not isinstance(leaf, torch.Tensor):
                     raise TypeError("non-tensor output")
@@ -85,7 +92,7 @@ class ElementFunction:
             try:
                 batched = self._vmapped(block)
                 first = st.unstack(st.take(block, slice(0, 1)))[0]
-                direct = st.normalize(self.call(first))
+                direct = self.output(first)
                 ok = _same(st.unstack(st.take(batched, slice(0, 1)))[0], direct)
             except Exception:  # noqa: BLE001 - any failure means: use the per-element path
                 ok = False
