@@ -25,8 +25,16 @@ class TorchBacked(Distribution):
     def _torch_dist(self) -> torch.distributions.Distribution:
         raise NotImplementedError
 
+    def _delegate(self, method: str, *args):
+        d = self._torch_dist()
+        try:
+            attr = getattr(d, method)
+            return attr(*args) if callable(attr) else attr
+        except NotImplementedError as err:
+            raise self._not_implemented(method) from err
+
     def _log_prob(self, value, **kwargs):
-        return self._torch_dist().log_prob(value)
+        return self._delegate("log_prob", value)
 
     def _sample(self, sample_shape, **kwargs):
         d = self._torch_dist()
@@ -35,16 +43,16 @@ class TorchBacked(Distribution):
         return d.sample(sample_shape)
 
     def _mean(self, **kwargs):
-        return self._torch_dist().mean
+        return self._delegate("mean")
 
     def _mode(self, **kwargs):
-        return self._torch_dist().mode
+        return self._delegate("mode")
 
     def _variance(self, **kwargs):
-        return self._torch_dist().variance
+        return self._delegate("variance")
 
     def _stddev(self, **kwargs):
-        return self._torch_dist().stddev
+        return self._delegate("stddev")
 
     def _entropy(self, **kwargs):
-        return self._torch_dist().entropy()
+        return self._delegate("entropy")
