@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from dist_examples import cases, case_id
+from dist_examples import case_id, cases
 
 import deepprob as dp
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-
-from dist_examples import cases, case_id, t64, values_for
+from dist_examples import case_id, cases, t64, values_for
 
 CASES = cases()
 
