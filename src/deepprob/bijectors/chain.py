@@ -48,6 +48,33 @@ def route_kwargs(owner: Bijector, bijectors: Iterable[Bijector], kwargs: dict) -
     return kwargs
 
 
+class _Entry:
+    """One remembered pass: values in application order and what they depended on."""
+
+    __slots__ = ("points", "v_in", "v_out", "kwargs", "state", "valid")
+
+    def __init__(self, points: list, kwargs: dict, state: tuple):
+        self.points = points
+        self.v_in, self.v_out = points[0]._version, points[-1]._version
+        self.kwargs = kwargs
+        self.state = state
+        self.valid = True
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Keyword arguments equal by identity of their leaves (nested dicts compared by key)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return a is b
+
+
+def _only(b: Bijector, hook: str) -> bool:
+    """Whether ``b`` implements the log-det hook ``hook`` and not the other one."""
+    other = "_forward_log_det_jacobian" if hook.startswith("_inverse") else \
+        "_inverse_log_det_jacobian"
+    return b._overrides(hook) and not b._overrides(other)
+
+
 def _add(total: torch.Tensor | None, ldj: torch.Tensor) -> torch.Tensor:
     return ldj if total is None else total + ldj
 
@@ -87,24 +114,125 @@ class Chain(Bijector):
                          is_constant_jacobian=all(b.is_constant_jacobian for b in bijectors),
                          validate_args=validate_args, name=name)
         self.bijectors = torch.nn.ModuleList(bijectors)
+        #: remember the last pass's intermediate values (see ``_record``); False disables it
+        self.cache_results = True
 
     def _order(self):
         return list(self.bijectors)[::-1]
 
+    # -- cache ----------------------------------------------------------------------------------
+    # The last forward/inverse pass is remembered (all intermediate values, in application
+    # order), as TFP's bijector cache: ``forward(x)`` then ``forward_log_det_jacobian(x)`` (or
+    # ``inverse(y)`` of the value just produced) reuses the intermediates instead of recomputing
+    # them. An entry is used only for the very same tensor object, unmodified, with the same
+    # keyword-argument objects, grad mode, module modes and parameter versions (any optimizer
+    # step or in-place change invalidates it).
+    def _state(self) -> tuple:
+        return (torch.is_grad_enabled(), torch.is_inference_mode_enabled(),
+                tuple(p._version for p in self.parameters()),
+                tuple(b._version for b in self.buffers()),
+                tuple(m.training for m in self.modules()))
+
+    def _record(self, points: list, kwargs: dict, given: int) -> None:
+        """Remember ``points``; ``given`` is the index of the caller's tensor (0 or -1)."""
+        if not self.cache_results or torch.compiler.is_compiling():
+            return
+        entry = _Entry(points, kwargs, self._state())
+        if torch.is_grad_enabled():
+            # a backward pass through these values frees their graph: forget them then
+            def invalidate(grad, entry=entry):
+                entry.valid = False
+
+            own = points[1:] if given == 0 else points[:-1]
+            for t in own:
+                if t.requires_grad:
+                    t.register_hook(invalidate)
+        self.__dict__["_cache"] = entry
+
+    def _lookup(self, value: torch.Tensor, kwargs: dict, as_input: bool) -> list | None:
+        entry = self.__dict__.get("_cache")
+        if entry is None or not entry.valid or torch.compiler.is_compiling():
+            return None
+        points = entry.points
+        if as_input:
+            if points[0] is not value or value._version != entry.v_in:
+                return None
+        elif points[-1] is not value or value._version != entry.v_out:
+            return None
+        if not _same(kwargs, entry.kwargs) or entry.state != self._state():
+            return None
+        return points
+
+    def clear_cache(self) -> None:
+        """Forget the remembered intermediate values of the last pass."""
+        self.__dict__.pop("_cache", None)
+
+    def __getstate__(self):
+        state = super().__getstate__() if hasattr(super(), "__getstate__") else self.__dict__
+        state = dict(state)
+        state.pop("_cache", None)  # intermediate tensors are not part of the module's state
+        return state
+
+    def _event_ndims_along(self, event_ndims: int) -> list[int]:
+        out = []
+        for b in self._order():
+            out.append(event_ndims)
+            event_ndims = b.forward_event_ndims(event_ndims)
+        return out
+
+    def _fldj_from(self, points, event_ndims, kwargs):
+        total = None
+        for j, (b, n) in enumerate(zip(self._order(), self._event_ndims_along(event_ndims))):
+            kw = kwargs.get(b.name, {})
+            if _only(b, "_inverse_log_det_jacobian"):  # use the known output, no inverse
+                ldj = -b._call_ildj(points[j + 1], b.forward_event_ndims(n), kw)
+            else:
+                ldj = b._call_fldj(points[j], n, kw)
+            total = _add(total, ldj)
+        return total if total is not None else points[0].new_zeros(())
+
+    def _ildj_from(self, points, event_ndims, kwargs):
+        total = None
+        order = self._order()
+        ndims = self._event_ndims_along(self.inverse_event_ndims(event_ndims))
+        for j in range(len(order) - 1, -1, -1):
+            b, kw = order[j], kwargs.get(order[j].name, {})
+            if _only(b, "_forward_log_det_jacobian"):  # use the known input, no inverse
+                ldj = -b._call_fldj(points[j], ndims[j], kw)
+            else:
+                ldj = b._call_ildj(points[j + 1], b.forward_event_ndims(ndims[j]), kw)
+            total = _add(total, ldj)
+        return total if total is not None else points[-1].new_zeros(())
+
+    # -- transforms -----------------------------------------------------------------------------
     def _forward(self, x, **kwargs):
         route_kwargs(self, self.bijectors, kwargs)
+        points = self._lookup(x, kwargs, as_input=True)
+        if points is not None:
+            return points[-1]
+        points = [x]
         for b in self._order():
-            x = b.forward(x, **kwargs.get(b.name, {}))
-        return x
+            points.append(b.forward(points[-1], **kwargs.get(b.name, {})))
+        self._record(points, kwargs, 0)
+        return points[-1]
 
     def _inverse(self, y, **kwargs):
         route_kwargs(self, self.bijectors, kwargs)
+        points = self._lookup(y, kwargs, as_input=False)
+        if points is not None:
+            return points[0]
+        points = [y]
         for b in self.bijectors:
-            y = b.inverse(y, **kwargs.get(b.name, {}))
-        return y
+            points.append(b.inverse(points[-1], **kwargs.get(b.name, {})))
+        points.reverse()
+        self._record(points, kwargs, -1)
+        return points[0]
 
     def _call_fldj(self, x, event_ndims, kwargs):
         route_kwargs(self, self.bijectors, kwargs)
+        points = self._lookup(x, kwargs, as_input=True)
+        if points is not None:
+            return self._fldj_from(points, event_ndims, kwargs)
         total = None
         order = self._order()
         for i, b in enumerate(order):
@@ -117,6 +245,9 @@ class Chain(Bijector):
 
     def _call_ildj(self, y, event_ndims, kwargs):
         route_kwargs(self, self.bijectors, kwargs)
+        points = self._lookup(y, kwargs, as_input=False)
+        if points is not None:
+            return self._ildj_from(points, event_ndims, kwargs)
         total = None
         n = len(self.bijectors)
         for i, b in enumerate(self.bijectors):
@@ -129,21 +260,34 @@ class Chain(Bijector):
 
     def _call_forward_and_fldj(self, x, event_ndims, kwargs):
         route_kwargs(self, self.bijectors, kwargs)
+        points = self._lookup(x, kwargs, as_input=True)
+        if points is not None:
+            return points[-1], self._fldj_from(points, event_ndims, kwargs)
         total = None
+        points = [x]
         for b in self._order():
-            x, ldj = b._call_forward_and_fldj(x, event_ndims, kwargs.get(b.name, {}))
+            y, ldj = b._call_forward_and_fldj(points[-1], event_ndims, kwargs.get(b.name, {}))
+            points.append(y)
             total = _add(total, ldj)
             event_ndims = b.forward_event_ndims(event_ndims)
-        return x, (total if total is not None else x.new_zeros(()))
+        self._record(points, kwargs, 0)
+        return points[-1], (total if total is not None else x.new_zeros(()))
 
     def _call_inverse_and_ildj(self, y, event_ndims, kwargs):
         route_kwargs(self, self.bijectors, kwargs)
+        points = self._lookup(y, kwargs, as_input=False)
+        if points is not None:
+            return points[0], self._ildj_from(points, event_ndims, kwargs)
         total = None
+        points = [y]
         for b in self.bijectors:
-            y, ldj = b._call_inverse_and_ildj(y, event_ndims, kwargs.get(b.name, {}))
+            x, ldj = b._call_inverse_and_ildj(points[-1], event_ndims, kwargs.get(b.name, {}))
+            points.append(x)
             total = _add(total, ldj)
             event_ndims = b.inverse_event_ndims(event_ndims)
-        return y, (total if total is not None else y.new_zeros(()))
+        points.reverse()
+        self._record(points, kwargs, -1)
+        return points[0], (total if total is not None else y.new_zeros(()))
 
     def _forward_event_shape(self, input_shape):
         for b in self._order():
