@@ -183,7 +183,7 @@ def test_non_finite_loss_stops_with_epoch_batch_and_keeps_finite_weights():
             self.add_loss(torch.where(x.sum() > 10, torch.tensor(float("nan")), torch.tensor(0.0)))
             return x
 
-    model = dp.Sequential([dp.layers.Dense(1, input_shape=(1,)), Blowup()])
+    model = dp.Sequential([Blowup(input_shape=(1,)), dp.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     x = np.concatenate([np.zeros((8, 1)), np.full((4, 1), 5.0)]).astype("float32")
     with pytest.raises(NonFiniteLossError, match=r"epoch 1, batch 3.*add_loss"):

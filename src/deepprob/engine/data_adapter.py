@@ -57,6 +57,9 @@ def to_tensor(value, device: torch.device, name: str, target: bool = False):
         t = t.to(config.floatx())
     elif not t.is_complex() and t.dtype != torch.int64:
         t = t.to(torch.int64)
+    if t.dim() == 1:
+        # Keras 2 semantics: a 1-D array is one feature / target per sample, shape (n, 1).
+        t = t.unsqueeze(-1)
     if t.device != device:
         t = t.to(device, non_blocking=True)
     return t

@@ -143,8 +143,9 @@ class Trainer:
     def __init__(self):
         self.__dict__.update(
             optimizer=None, compiled=False, stop_training=False, history=None,
-            _compiled_state=None, _jit_forward=None, _loss_mean=_Mean(), _term_means={},
-            _check_labels=True)
+            _compiled_state=None, _jit=False, _jit_forward=None, _loss_mean=_Mean(),
+            _term_means={}, _finite_check=True, _labels_checked=False, _resume_epoch=None,
+            _opt_needs_build=True)
 
     # -- compile -------------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
@@ -289,6 +290,10 @@ class Trainer:
         if self._finite_check and not bool(torch.isfinite(loss)):
             self._raise_non_finite(terms, where)
         optimizer = self.optimizer
+        if self._opt_needs_build:
+            # After the first forward pass, so lazily built layers' weights are included.
+            optimizer.build(list(self.parameters()))
+            self._opt_needs_build = False
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -443,8 +448,7 @@ class Trainer:
         self.history = history
         self.stop_training = False
         self._compiled_state.built = False
-        if self.optimizer is not None:
-            self.optimizer.build([p for p in self.parameters()])
+        self._opt_needs_build = True
         self.__dict__["_resume_epoch"] = None
         cbs.on_train_begin()
         if self._resume_epoch is not None:  # set by BackupAndRestore
@@ -504,12 +508,15 @@ class Trainer:
 
     def _check_label_range(self, data, bx) -> None:
         """Integer targets of a sparse cross-entropy must lie in [0, number of classes)."""
-        state_losses = self._compiled_state.losses if self._compiled_state else []
-        if not state_losses or data.y is None:
+        if data.y is None:
             return
-        ys = _as_list(data.y)
+        state = self._compiled_state
         with torch.no_grad():
-            preds = _as_list(self(data_adapter.take(bx, slice(0, 1)), training=False))
+            pred = self(data_adapter.take(bx, slice(0, 1)), training=False)
+        if not state.built:
+            state.build(self, data_adapter.take(data.y, slice(0, 1)), pred)
+        state_losses = state.losses
+        ys, preds = _as_list(data.y), _as_list(pred)
         for i, loss_fn in enumerate(state_losses):
             if loss_fn is None or i >= len(ys) or i >= len(preds):
                 continue
@@ -623,9 +630,7 @@ class Trainer:
         bx, by, bsw = data_adapter.unpack((x, y, sample_weight), device)
         if class_weight is not None:
             bsw = _apply_class_weight(_class_weight_table(class_weight, device), by, bsw)
-        if self.optimizer is not None:
-            self.optimizer.build([p for p in self.parameters()])
-        self.__dict__.setdefault("_finite_check", True)
+        self._opt_needs_build = True
         self._labels_checked = False
         self._reset_trackers()
         self.train()
