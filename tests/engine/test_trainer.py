@@ -107,7 +107,7 @@ def test_generator_input_with_steps_per_epoch():
 
 def test_callback_can_stop_training_the_course_way():
     class StopEarly(dp.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs={}):
+        def on_epoch_end(self, epoch, logs={}):  # noqa: B006 - the course writes it so
             if logs.get("loss") < 1e9:
                 self.model.stop_training = True
 
