@@ -66,3 +66,21 @@ def test_bad_input():
         tfb.BatchNormalization(momentum=2.0)
     with pytest.raises(ValueError, match="batchnorm_layer"):
         tfb.BatchNormalization(batchnorm_layer=torch.nn.BatchNorm1d(2))
+
+
+def test_symbolic_calls_build_but_do_not_update_moving_statistics():
+    bn = tfb.BatchNormalization()
+    x_ = dp.Input(shape=(3,))
+    model = dp.Model(x_, bn.inverse(x_))  # shape inference builds gamma/beta on placeholders
+    torch.testing.assert_close(bn.moving_mean, torch.zeros(3))
+    torch.testing.assert_close(bn.moving_variance, torch.ones(3))
+    owned = {id(p) for p in model.parameters()}
+    assert id(bn.gamma) in owned and id(bn.beta) in owned
+    y = torch.randn(50, 3) * 2 + 1
+    out = model(y)
+    var, mean = torch.var_mean(y, dim=0, correction=0)
+    torch.testing.assert_close(out, (y - mean) / torch.sqrt(var + 1e-3))
+    torch.testing.assert_close(bn.moving_mean, 0.01 * mean)  # real data updates them
+    with tfb.bijector.frozen_statistics():
+        bn.inverse(y)
+    torch.testing.assert_close(bn.moving_mean, 0.01 * mean)

@@ -184,3 +184,17 @@ def test_deepcopy_state_dict_and_device_moves():
     assert set(b.state_dict()) == {"bijectors.0.shift", "bijectors.1.permutation"}
     b64 = b.to(torch.float64)
     assert b64.forward(torch.zeros(2, dtype=torch.float64)).dtype == torch.float64
+
+
+def test_methods_on_symbolic_inputs_build_models_that_own_the_parameters():
+    shift = torch.nn.Parameter(torch.tensor([0.5, -0.5]))
+    chain = tfb.Chain([tfb.Shift(shift), tfb.Exp()])
+    x_ = dp.Input(shape=(2,))
+    y_ = chain.forward(x_)
+    ldj_ = chain.forward_log_det_jacobian(x_, event_ndims=1)
+    model = dp.Model(x_, [y_, ldj_])
+    assert any(p is shift for p in model.parameters())
+    x = torch.randn(3, 2)
+    y, ldj = model(x)
+    torch.testing.assert_close(y, torch.exp(x) + shift)
+    torch.testing.assert_close(ldj, x.sum(-1))

@@ -6,7 +6,7 @@ from typing import Any
 
 import torch
 
-from deepprob.bijectors.bijector import Bijector
+from deepprob.bijectors.bijector import Bijector, statistics_frozen
 
 __all__ = ["BatchNormalization"]
 
@@ -91,8 +91,9 @@ class BatchNormalization(Bijector):
         if x.ndim < 1:
             raise ValueError(f"Argument `{arg}`: BatchNormalization expects at least 1 dimension "
                              f"(features last), received a scalar.")
-        if not self._built:
-            self.build(x.shape[-1], device=x.device, dtype=x.dtype)
+        if not self._built:  # (placeholders of shape inference live on the meta device)
+            self.build(x.shape[-1], device=None if x.device.type == "meta" else x.device,
+                       dtype=x.dtype)
         elif x.shape[-1] != self.moving_mean.shape[0]:
             raise ValueError(f"Argument `{arg}`: expected {self.moving_mean.shape[0]} features on "
                              f"the last axis, received shape {list(x.shape)}.")
@@ -110,7 +111,7 @@ class BatchNormalization(Bijector):
             return self.moving_mean, self.moving_variance
         dims = tuple(range(y.ndim - 1))
         var, mean = torch.var_mean(y, dim=dims, correction=0)
-        if update:
+        if update and not statistics_frozen():
             with torch.no_grad():
                 self.moving_mean.mul_(self.momentum).add_(mean.detach(), alpha=1 - self.momentum)
                 self.moving_variance.mul_(self.momentum).add_(var.detach(),

@@ -25,7 +25,9 @@ Keyword arguments given to ``forward`` / ``inverse`` / the log-det methods (for 
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -53,6 +55,51 @@ def as_tensor(value: Any, name: str, dtype: torch.dtype | None = None) -> torch.
             f"Argument `{name}`: expected a tensor, number, list or NumPy array; received "
             f"{type(value).__name__} ({err})."
         ) from err
+
+
+_FROZEN = [0]
+
+
+@contextlib.contextmanager
+def frozen_statistics() -> Iterator[None]:
+    """Within this block, bijectors keep their running statistics unchanged (the
+    ``BatchNormalization`` bijector does not update its moving averages). Used while the
+    functional graph infers shapes by running methods on placeholder tensors.
+
+    Example:
+        >>> with frozen_statistics():
+        ...     bn.inverse(torch.zeros(2, 3))   # moving statistics untouched
+    """
+    _FROZEN[0] += 1
+    try:
+        yield
+    finally:
+        _FROZEN[0] -= 1
+
+
+def statistics_frozen() -> bool:
+    """Whether :func:`frozen_statistics` is active."""
+    return _FROZEN[0] > 0
+
+
+def symbolic(value: Any, kwargs: dict) -> bool:
+    """Whether ``value`` or a keyword argument is a symbolic tensor of the functional graph
+    (``dp.Input``); such calls are recorded as graph nodes instead of computed."""
+    if isinstance(value, torch.Tensor) and not kwargs:
+        return False
+    from deepprob.engine.symbolic import is_symbolic
+
+    return is_symbolic((value, kwargs))
+
+
+def record(bijector: Bijector, method: str, value: Any, kwargs: dict) -> Any:
+    """Record ``bijector.method(value, **kwargs)`` on symbolic inputs (the model built from
+    the graph then owns and trains the bijector's parameters)."""
+    from deepprob.engine.symbolic import symbolic_call
+
+    with frozen_statistics():  # shape inference runs the method on placeholders
+        return symbolic_call(getattr(bijector, method), (value,), dict(kwargs),
+                             owners=(bijector,))
 
 
 def _check_ndims(value: Any, argument: str) -> int:
@@ -277,6 +324,8 @@ class Bijector(torch.nn.Module):
             >>> dp.bijectors.Exp().forward(torch.tensor([0.0, 1.0]))
             tensor([1.0000, 2.7183])
         """
+        if symbolic(x, kwargs):
+            return record(self, "forward", x, kwargs)
         return self._forward(as_tensor(x, "x"), **kwargs)
 
     def inverse(self, y: Any, name: str | None = None, **kwargs: Any) -> torch.Tensor:
@@ -291,6 +340,8 @@ class Bijector(torch.nn.Module):
             >>> dp.bijectors.Exp().inverse(torch.tensor([1.0]))
             tensor([0.])
         """
+        if symbolic(y, kwargs):
+            return record(self, "inverse", y, kwargs)
         return self._inverse(as_tensor(y, "y"), **kwargs)
 
     def forward_log_det_jacobian(self, x: Any, event_ndims: int | None = None,
@@ -308,6 +359,8 @@ class Bijector(torch.nn.Module):
             >>> dp.bijectors.Exp().forward_log_det_jacobian(torch.ones(4, 3), event_ndims=1)
             tensor([3., 3., 3., 3.])
         """
+        if symbolic(x, kwargs):
+            return record(self, "forward_log_det_jacobian", x, dict(kwargs, event_ndims=event_ndims))
         x = as_tensor(x, "x")
         n = self._event_ndims(event_ndims, self.forward_min_event_ndims, x, "x",
                               "forward_min_event_ndims")
@@ -328,6 +381,8 @@ class Bijector(torch.nn.Module):
             >>> dp.bijectors.Exp().inverse_log_det_jacobian(torch.tensor([1.0, 2.0]))
             tensor([-0.0000, -0.6931])
         """
+        if symbolic(y, kwargs):
+            return record(self, "inverse_log_det_jacobian", y, dict(kwargs, event_ndims=event_ndims))
         y = as_tensor(y, "y")
         n = self._event_ndims(event_ndims, self.inverse_min_event_ndims, y, "y",
                               "inverse_min_event_ndims")
