@@ -45,10 +45,10 @@ def test_nn_parameter_and_module_parameters_are_registered_and_read_fresh():
     with torch.no_grad():
         scale.raw.add_(1.0)
         loc.add_(2.0)
-    assert float(d.stddev()) == pytest.approx(float(torch.nn.functional.softplus(
+    assert d.stddev().item() == pytest.approx(float(torch.nn.functional.softplus(
         torch.tensor(1.0))))
-    assert float(d.stddev()) != float(before)
-    assert float(d.mean()) == 2.0
+    assert d.stddev().item() != float(before)
+    assert d.mean().item() == 2.0
 
 
 def test_constant_parameters_follow_module_but_stay_out_of_state_dict():
