@@ -198,3 +198,40 @@ def test_methods_on_symbolic_inputs_build_models_that_own_the_parameters():
     y, ldj = model(x)
     torch.testing.assert_close(y, torch.exp(x) + shift)
     torch.testing.assert_close(ldj, x.sum(-1))
+
+
+class Transpose(tfb.Bijector):
+    """An image-space bijector in the courses' style: swap height and width of (H, W, C)
+    images, a volume-preserving map with a constant zero log-det and its own event shapes
+    (given through TFP's ``*_event_shape_tensor`` hooks)."""
+
+    def __init__(self):
+        super().__init__(forward_min_event_ndims=3, is_constant_jacobian=True,
+                         name="transpose")
+
+    def _forward(self, x):
+        return torch.transpose(x, -3, -2)
+
+    def _inverse(self, y):
+        return torch.transpose(y, -3, -2)
+
+    def _forward_log_det_jacobian(self, x):
+        return 0.0
+
+    def _forward_event_shape_tensor(self, input_shape):
+        return torch.stack([input_shape[-2], input_shape[-3], input_shape[-1]])
+
+    def _inverse_event_shape_tensor(self, output_shape):
+        return torch.stack([output_shape[-2], output_shape[-3], output_shape[-1]])
+
+
+def test_image_space_subclass_with_event_shape_hooks():
+    b = Transpose()
+    x = torch.randn(5, 4, 3, 2)
+    y = b.forward(x)
+    assert y.shape == (5, 3, 4, 2)
+    torch.testing.assert_close(b.inverse(y), x)
+    assert b.forward_event_shape([4, 3, 2]) == (3, 4, 2)
+    assert b.inverse_event_shape([3, 4, 2]) == (4, 3, 2)
+    torch.testing.assert_close(b.forward_log_det_jacobian(x, event_ndims=3), torch.tensor(0.0))
+    torch.testing.assert_close(b.inverse_log_det_jacobian(y, event_ndims=4), torch.tensor(0.0))

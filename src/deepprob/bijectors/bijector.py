@@ -435,7 +435,12 @@ class Bijector(torch.nn.Module):
             >>> dp.bijectors.FillTriangular().forward_event_shape([6])
             torch.Size([3, 3])
         """
-        return torch.Size(self._forward_event_shape(_as_shape(input_shape, "input_shape")))
+        shape = _as_shape(input_shape, "input_shape")
+        if self._overrides("_forward_event_shape_tensor") and \
+                not self._overrides("_forward_event_shape"):
+            return _as_shape(self._forward_event_shape_tensor(
+                torch.tensor(list(shape), dtype=torch.int64)), "_forward_event_shape_tensor")
+        return torch.Size(self._forward_event_shape(shape))
 
     def inverse_event_shape(self, output_shape: Any) -> torch.Size:
         """Shape of ``inverse``'s output event given the output event shape.
@@ -444,7 +449,12 @@ class Bijector(torch.nn.Module):
             >>> dp.bijectors.FillTriangular().inverse_event_shape([3, 3])
             torch.Size([6])
         """
-        return torch.Size(self._inverse_event_shape(_as_shape(output_shape, "output_shape")))
+        shape = _as_shape(output_shape, "output_shape")
+        if self._overrides("_inverse_event_shape_tensor") and \
+                not self._overrides("_inverse_event_shape"):
+            return _as_shape(self._inverse_event_shape_tensor(
+                torch.tensor(list(shape), dtype=torch.int64)), "_inverse_event_shape_tensor")
+        return torch.Size(self._inverse_event_shape(shape))
 
     def forward_event_shape_tensor(self, input_shape: Any) -> torch.Tensor:
         """:meth:`forward_event_shape` as an int64 tensor."""
@@ -479,6 +489,12 @@ class Bijector(torch.nn.Module):
         return input_shape
 
     def _inverse_event_shape(self, output_shape: torch.Size) -> torch.Size:
+        return output_shape
+
+    def _forward_event_shape_tensor(self, input_shape: torch.Tensor) -> torch.Tensor:
+        return input_shape
+
+    def _inverse_event_shape_tensor(self, output_shape: torch.Tensor) -> torch.Tensor:
         return output_shape
 
     # -- machinery ------------------------------------------------------------------------------

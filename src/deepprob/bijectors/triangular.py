@@ -17,6 +17,16 @@ from deepprob.bijectors.elementwise import Softplus
 __all__ = ["FillTriangular", "TransformDiagonal", "FillScaleTriL", "CholeskyOuterProduct"]
 
 _INDEX_CACHE: dict[tuple[int, bool], tuple[np.ndarray, np.ndarray, int]] = {}
+_DEVICE_INDEX: dict[tuple, torch.Tensor] = {}
+
+
+def _on(device: torch.device, key: tuple, array: np.ndarray) -> torch.Tensor:
+    """The index array as a tensor on ``device`` (copied there once)."""
+    k = key + (str(device),)
+    t = _DEVICE_INDEX.get(k)
+    if t is None:
+        t = _DEVICE_INDEX[k] = torch.as_tensor(array, device=device)
+    return t
 
 
 def _side(m: int) -> int:
@@ -70,7 +80,7 @@ class FillTriangular(Bijector):
     def _forward(self, x, **kwargs):
         to_matrix, _, n = _indices(x.shape[-1], self.upper)
         padded = torch.cat([x, x.new_zeros(x.shape[:-1] + (1,))], dim=-1)
-        idx = torch.as_tensor(to_matrix, device=x.device)
+        idx = _on(x.device, (x.shape[-1], self.upper, "m"), to_matrix)
         return padded[..., idx].reshape(x.shape[:-1] + (n, n))
 
     def _inverse(self, y, **kwargs):
@@ -79,7 +89,7 @@ class FillTriangular(Bijector):
                              f"{list(y.shape)}.")
         n = y.shape[-1]
         _, to_vector, _ = _indices(n * (n + 1) // 2, self.upper)
-        idx = torch.as_tensor(to_vector, device=y.device)
+        idx = _on(y.device, (n * (n + 1) // 2, self.upper, "v"), to_vector)
         return y.reshape(y.shape[:-2] + (n * n,))[..., idx]
 
     def _forward_log_det_jacobian(self, x, **kwargs):
