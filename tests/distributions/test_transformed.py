@@ -225,3 +225,15 @@ def test_trainable_shift_scale_chain_fits_data():
         opt.step()
     assert abs(shift.item() - data.mean().item()) < 1e-2
     assert abs(scale.item() - data.std(correction=0).item()) < 1e-2
+
+
+def test_kl_between_transforms_by_the_same_bijector():
+    exp = tfb.Exp()
+    p, q = exp(tfd.Normal(0.0, 1.0)), exp(tfd.Normal(1.0, 2.0))
+    expected = math.log(2.0) + (1.0 + 1.0) / 8.0 - 0.5
+    torch.testing.assert_close(tfd.kl_divergence(p, q), torch.tensor(expected))
+    other = tfb.Exp()(tfd.Normal(1.0, 2.0))
+    with pytest.raises(NotImplementedError, match="num_samples"):
+        tfd.kl_divergence(p, other)
+    mc = tfd.kl_divergence(p, other, num_samples=200000, seed=0)
+    assert abs(float(mc) - expected) < 0.02

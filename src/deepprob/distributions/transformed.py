@@ -297,3 +297,23 @@ class TransformedDistribution(Distribution):
         fldj = self.bijector.forward_log_det_jacobian(base, event_ndims=self._base_event_ndims,
                                                       **bij_kw)
         return self.distribution.entropy(**dist_kw) + fldj
+
+
+def _kl_transformed_transformed(a: TransformedDistribution, b: TransformedDistribution,
+                                name: str | None = None):
+    """KL is invariant under a shared bijection: ``KL(f(X) || f(Y)) = KL(X || Y)`` (as TFP);
+    ``None`` (no closed form) when the bijectors differ."""
+    if a.bijector is not b.bijector:
+        return None
+    from .kullback_leibler import kl_divergence
+
+    return kl_divergence(a.distribution, b.distribution)
+
+
+def _register_kl():
+    from .kullback_leibler import RegisterKL
+
+    RegisterKL(TransformedDistribution, TransformedDistribution)(_kl_transformed_transformed)
+
+
+_register_kl()
