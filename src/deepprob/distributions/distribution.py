@@ -306,7 +306,15 @@ class Distribution(torch.nn.Module):
         ``log_prob``, ``prob``, ``cdf``, ``log_cdf``, ``survival_function``,
         ``log_survival_function`` and ``quantile`` all route here, so one hook (recording the call
         on symbolic tensors of the functional graph) can be added in this one place.
+
+        On a symbolic tensor (``x_ = dp.Input(...)``) the call is recorded as a graph node and a
+        symbolic tensor is returned; a ``dp.Model`` built on it owns this distribution, so its
+        parameters (a flow's bijectors) train with ``fit``.
         """
+        from deepprob.engine.symbolic import KerasTensor, MethodCall, is_symbolic, symbolic_call
+
+        if isinstance(value, KerasTensor) or (kwargs and is_symbolic(kwargs)):
+            return symbolic_call(MethodCall(method), (self, value), kwargs, owners=(self,))
         return self._evaluate(method, value, **kwargs)
 
     def _evaluate(self, method: str, value: Any, **kwargs) -> torch.Tensor:
