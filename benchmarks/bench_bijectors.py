@@ -3,8 +3,11 @@
 The chain is ``y = softplus(a * tanh(x + b1)) + b2`` written as
 ``Chain([Shift(b2), Softplus(), Scale(a), Tanh(), Shift(b1)])`` with trainable parameters, on a
 batch of 10^6 vector events (``x`` of shape [10^6, 4], ``event_ndims=1``). Three ways are timed in
-one run, interleaved so machine load affects them alike; the ratio uses the best (minimum) time
-of the repeats, the least disturbed by other processes on a shared machine (medians printed too):
+one run, interleaved in a shuffled order so machine load affects them alike; the ratio uses
+the best (minimum) time of the repeats, the least disturbed by other processes on a shared
+machine (medians printed too). The chain's cache of the last pass is cleared before each timed
+call, so every call computes from scratch (``forward`` then ``forward_log_det_jacobian`` still
+share intermediates within the call, as TFP's cache makes them):
 
 - hand-written torch computing ``y`` and the log-det in one pass (the reference);
 - ``chain.forward_and_log_det_jacobian(x, 1)`` (one pass through the chain);
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import random
 import statistics
 import time
 
@@ -85,12 +89,16 @@ def main():
                 fn()
 
     print(f"device={device} batch={args.batch} x{x.shape[-1]} threads={torch.get_num_threads()}")
+    rng = random.Random(0)
     for train in (False, True):
         times = {k: [] for k in ways}
         for fn in ways.values():  # warm-up
             run(fn, train)
+        order = list(ways.items())
         for _ in range(args.repeats):
-            for name, fn in ways.items():
+            rng.shuffle(order)  # no method always runs first (allocator warm-up, load bursts)
+            for name, fn in order:
+                chain.clear_cache()
                 sync()
                 t0 = time.perf_counter()
                 run(fn, train)
