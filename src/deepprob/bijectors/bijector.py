@@ -17,6 +17,12 @@ first attribute assignment), so course code that assigns ``self.a = ...`` *befor
 ``super().__init__(...)`` works unchanged; calling ``super().__init__(...)`` first is still the
 recommended PyTorch style.
 
+A bijector whose value and log-det come out of one computation (an autoregressive network's
+shift and log-scale) may also override ``_call_forward_and_fldj(x, event_ndims, kwargs)`` and
+``_call_inverse_and_ildj(y, event_ndims, kwargs)``: ``TransformedDistribution.log_prob`` and
+``sample_and_log_prob`` use those joint paths (returning ``(value, log_det)`` summed over
+``event_ndims``; see :func:`reduce_log_det`).
+
 Keyword arguments given to ``forward`` / ``inverse`` / the log-det methods (for example
 ``conditional_input=c`` for conditional flows) reach the ``_forward`` ... hooks. A
 :class:`~deepprob.bijectors.Chain` routes them per bijector *name*, as TFP does:
