@@ -124,9 +124,12 @@ def test_batch_shapes_follow_tfp():
     d3 = tfb.ScaleMatvecDiag([1.0, 2.0])(IIDNormal(torch.zeros(4, 2)))
     assert (d3.batch_shape, d3.event_shape) == ((4,), (2,))
     assert d3.sample(3).shape == (3, 4, 2)
-    d4 = tfb.FillTriangular()(IIDNormal(torch.zeros(3)))
+    d4 = tfb.FillTriangular()(IIDNormal(torch.tensor([1.0, 2.0, 3.0])))
     assert (d4.batch_shape, d4.event_shape) == ((), (2, 2))
     assert d4.sample(5).shape == (5, 2, 2)
+    torch.testing.assert_close(d4.mean(), torch.tensor([[3.0, 0.0], [2.0, 1.0]]))
+    with pytest.raises(NotImplementedError, match="event rank"):
+        d4.variance()
 
 
 def test_multivariate_normal_via_scale_matvec_tril_against_scipy():

@@ -238,13 +238,13 @@ class TransformedDistribution(Distribution):
         return self.bijector.forward(self.distribution.quantile(q, **dist_kw), **bij_kw)
 
     # -- statistics (constant-Jacobian bijectors) -----------------------------------------------
-    def _affine(self, statistic: str):
+    def _affine(self, statistic: str, same_rank: bool = False):
         if not self.bijector.is_constant_jacobian:
             raise NotImplementedError(
                 f"{self.name}.{statistic} is only available for bijectors with a constant "
                 f"Jacobian (affine maps), as in TFP; {self.bijector.name!r} is not one. Estimate "
                 f"it from samples instead.")
-        if self._base_event_ndims != len(self._event):
+        if same_rank and self._base_event_ndims != len(self._event):
             raise NotImplementedError(f"{self.name}.{statistic}: the bijector changes the event "
                                       f"rank.")
 
@@ -261,7 +261,7 @@ class TransformedDistribution(Distribution):
         return base, f0
 
     def _covariance(self, **kwargs):
-        self._affine("covariance")
+        self._affine("covariance", same_rank=True)
         dist_kw, bij_kw = self._split(kwargs)
         base_cov = self.distribution.covariance(**dist_kw)
         if self._base_event_ndims == 0:
@@ -278,7 +278,7 @@ class TransformedDistribution(Distribution):
         return jac @ base_cov @ jac.mT
 
     def _variance(self, **kwargs):
-        self._affine("variance")
+        self._affine("variance", same_rank=True)
         dist_kw, bij_kw = self._split(kwargs)
         if self._base_event_ndims == 0:
             base, f0 = self._linear_part(bij_kw)
