@@ -67,8 +67,8 @@ class FillTriangular(Bijector):
 
     Example:
         >>> dp.bijectors.FillTriangular().forward(torch.arange(1.0, 4.0))
-        tensor([[2., 0.],
-                [3., 1.]])
+        tensor([[3., 0.],
+                [2., 1.]])
     """
 
     def __init__(self, upper: bool = False, validate_args: bool = False,
