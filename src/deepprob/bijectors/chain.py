@@ -58,7 +58,7 @@ class _Entry:
         self.v_in, self.v_out = points[0]._version, points[-1]._version
         self.kwargs = kwargs
         self.state = state
-        self.valid = True
+        self.valid = [True]
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -128,10 +128,19 @@ class Chain(Bijector):
     # keyword-argument objects, grad mode, module modes and parameter versions (any optimizer
     # step or in-place change invalidates it).
     def _state(self) -> tuple:
-        return (torch.is_grad_enabled(), torch.is_inference_mode_enabled(),
-                tuple(p._version for p in self.parameters()),
-                tuple(b._version for b in self.buffers()),
-                tuple(m.training for m in self.modules()))
+        state = [torch.is_grad_enabled(), torch.is_inference_mode_enabled()]
+        modules = self.__dict__.get("_module_list")
+        if modules is None:  # the module tree, walked once (clear_cache() refreshes it)
+            modules = self.__dict__["_module_list"] = list(self.modules())
+        for m in modules:  # module modes, parameter and buffer versions
+            state.append(m.training)
+            for t in m._parameters.values():
+                if t is not None:
+                    state.append(t._version)
+            for t in m._buffers.values():
+                if t is not None:
+                    state.append(t._version)
+        return tuple(state)
 
     def _record(self, points: list, kwargs: dict, given: int) -> None:
         """Remember ``points``; ``given`` is the index of the caller's tensor (0 or -1)."""
@@ -139,19 +148,26 @@ class Chain(Bijector):
             return
         entry = _Entry(points, kwargs, self._state())
         if torch.is_grad_enabled():
-            # a backward pass through these values frees their graph: forget them then
-            def invalidate(grad, entry=entry):
-                entry.valid = False
+            # A backward pass through these values frees their graph: forget them then. Any
+            # backward reaching one of them also reaches the first one computed that requires
+            # grad (autograd walks back through the chain), and any backward from the result
+            # reaches the last one: hooks on those two suffice.
+            flag = entry.valid  # a list, so the hook holds no reference to the tensors
 
-            own = points[1:] if given == 0 else points[:-1]
-            for t in own:
-                if t.requires_grad:
-                    t.register_hook(invalidate)
+            def invalidate(grad, flag=flag):
+                flag[0] = False
+
+            own = points[1:] if given == 0 else points[-2::-1]  # in computation order
+            grad_points = [t for t in own if t.requires_grad]
+            if grad_points:
+                grad_points[0].register_hook(invalidate)
+                if grad_points[-1] is not grad_points[0]:
+                    grad_points[-1].register_hook(invalidate)
         self.__dict__["_cache"] = entry
 
     def _lookup(self, value: torch.Tensor, kwargs: dict, as_input: bool) -> list | None:
         entry = self.__dict__.get("_cache")
-        if entry is None or not entry.valid or torch.compiler.is_compiling():
+        if entry is None or not entry.valid[0] or torch.compiler.is_compiling():
             return None
         points = entry.points
         if as_input:
@@ -166,11 +182,13 @@ class Chain(Bijector):
     def clear_cache(self) -> None:
         """Forget the remembered intermediate values of the last pass."""
         self.__dict__.pop("_cache", None)
+        self.__dict__.pop("_module_list", None)
 
     def __getstate__(self):
         state = super().__getstate__() if hasattr(super(), "__getstate__") else self.__dict__
         state = dict(state)
         state.pop("_cache", None)  # intermediate tensors are not part of the module's state
+        state.pop("_module_list", None)
         return state
 
     def _event_ndims_along(self, event_ndims: int) -> list[int]:
