@@ -12,7 +12,8 @@ with n = 20, over the 1,461-point synthetic series, the 3,235-point sunspots ser
 * a plain-Python per-element implementation of the same semantics,
 * TensorFlow's tf.data, only if ``import tensorflow`` works here (it is not installed for you).
 
-Peak memory above the series itself is measured in a fresh subprocess per size.
+Peak memory above the series itself is measured in a fresh subprocess per size. Times are the
+best of several epochs: on a shared machine, other processes inflate single runs.
 
 Run: ``python benchmarks/bench_windows.py [--large] [--threads 2]``
 """
@@ -170,7 +171,7 @@ def main() -> None:
     print(header)
     for n in sizes:
         series = series_of(n)
-        fast, batches = best_of(deepprob_chain, series, 5)
+        fast, batches = best_of(deepprob_chain, series, 7)
         slow_py, b2 = best_of(plain_python, series, 3) if n <= 200_000 else (float("nan"), 0)
         per_elem, b3 = (epoch_seconds(lambda s: deepprob_chain(s, per_element=True), series)
                         if n <= 200_000 else (float("nan"), 0))
