@@ -41,3 +41,11 @@ __all__ = [
     "Reciprocal", "Reshape", "Scale", "ScaleMatvecDiag", "ScaleMatvecTriL", "Shift", "Sigmoid",
     "Softplus", "Square", "Tanh", "TransformDiagonal",
 ]
+
+# normalizing flows (MADE/MAF, RealNVP, spline flows)
+from deepprob.bijectors.autoregressive import AutoregressiveNetwork, MaskedAutoregressiveFlow  # noqa: E402
+from deepprob.bijectors.real_nvp import RealNVP, real_nvp_default_template  # noqa: E402
+from deepprob.bijectors.spline import RationalQuadraticSpline  # noqa: E402
+
+__all__ += ["AutoregressiveNetwork", "MaskedAutoregressiveFlow", "RationalQuadraticSpline",
+            "RealNVP", "real_nvp_default_template"]
