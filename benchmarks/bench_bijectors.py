@@ -15,7 +15,7 @@ share intermediates within the call, as TFP's cache makes them):
 
 Each is timed for inference (``torch.no_grad``) and for training (forward + ``backward``).
 
-Run: ``python benchmarks/bench_bijectors.py [--batch 1000000] [--repeats 15]``.
+Run: ``python benchmarks/bench_bijectors.py [--batch 1000000] [--repeats 15] [--threads 1]``.
 """
 
 from __future__ import annotations
@@ -57,7 +57,11 @@ def main():
     parser.add_argument("--batch", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch CPU threads (1 is steadier on a shared machine)")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     torch.manual_seed(0)
     chain, (b1, a, b2) = make(device)
