@@ -82,6 +82,17 @@ def test_matches_reference_on_random_ragged(padding, truncating, maxlen):
         reference_pad(square.tolist(), maxlen=maxlen, padding=padding, truncating=truncating))
 
 
+@pytest.mark.parametrize("padding", ["pre", "post"])
+@pytest.mark.parametrize("truncating", ["pre", "post"])
+def test_matches_reference_on_long_rows(padding, truncating):
+    rng = np.random.default_rng(1)
+    seqs = [rng.integers(1, 99, size=rng.integers(0, 400)).tolist() for _ in range(30)]
+    for maxlen in (None, 150):
+        np.testing.assert_array_equal(
+            pad_sequences(seqs, maxlen=maxlen, padding=padding, truncating=truncating),
+            reference_pad(seqs, maxlen=maxlen, padding=padding, truncating=truncating))
+
+
 def test_dtypes_values_and_vector_items():
     floats = [[0.5, 1.5], [2.25]]
     np.testing.assert_array_equal(pad_sequences(floats, dtype="float32", value=-1.0),

@@ -99,8 +99,12 @@ def pad_sequences(
     num = len(lengths)
     if maxlen is None:
         maxlen = max(lengths) if lengths else 0
-    if not sample_shape and not text_dtype and num:
-        out = _pad_flat(sequences, np.asarray(lengths, dtype=np.int64), maxlen, dtype, padding,
+    lengths_arr = np.asarray(lengths, dtype=np.int64)
+    # Long rows (> 100 kept items on average): one NumPy copy per row is already cheap; many short
+    # rows: one vectorized scatter beats per-row Python overhead (5x on 20,000 rows of < 20).
+    short_rows = num and int(np.minimum(lengths_arr, maxlen).sum()) <= 100 * num
+    if not sample_shape and not text_dtype and short_rows:
+        out = _pad_flat(sequences, lengths_arr, maxlen, dtype, padding,
                         truncating, value)
         if out is not None:
             return out
@@ -122,40 +126,42 @@ def _pad_matrix(arr, maxlen, dtype, padding, truncating, value):
     return x
 
 
-def _flatten(sequences, total: int):
-    """All elements in one 1-D array, or None when the sequences are not flat numbers."""
-    try:
-        if all(isinstance(s, np.ndarray) for s in sequences):
-            if any(s.ndim != 1 for s in sequences):
-                return None
-            flat = np.concatenate(list(sequences)) if total else np.zeros(0)
+def _kept(sequences, lengths, maxlen: int, truncating: str):
+    """Each sequence cut to its last (``"pre"``) or first (``"post"``) ``maxlen`` items."""
+    for seq, n in zip(sequences, lengths):
+        if n <= maxlen:
+            yield seq
         else:
-            flat = np.array(list(chain.from_iterable(sequences)))
-    except (TypeError, ValueError):
-        return None
-    if flat.ndim != 1 or flat.dtype == object or flat.dtype.kind in "USV" or flat.size != total:
-        return None
-    return flat
+            yield seq[n - maxlen:] if truncating == "pre" else seq[:maxlen]
 
 
 def _pad_flat(sequences, lengths, maxlen, dtype, padding, truncating, value):
-    total = int(lengths.sum())
-    flat = _flatten(sequences, total)
-    if flat is None:
+    """Vectorized padding of flat numeric sequences; None when they are not flat numbers."""
+    kind = np.dtype(dtype).kind
+    if kind not in "biufc":
         return None
     num = len(lengths)
-    x = np.full((num, maxlen), value, dtype=dtype)
     kept = np.minimum(lengths, maxlen)
     n_kept = int(kept.sum())
+    x = np.full((num, maxlen), value, dtype=dtype)
     if n_kept == 0:
         return x
-    starts = np.cumsum(lengths) - lengths
-    if truncating == "pre":
-        starts = starts + lengths - kept
+    pieces = _kept(sequences, lengths.tolist(), maxlen, truncating)
+    try:
+        if all(isinstance(s, np.ndarray) and s.ndim == 1 for s in sequences):
+            flat = np.concatenate(list(pieces))
+        else:
+            # fromiter casts like np.asarray(..., dtype): floats truncate toward zero into ints
+            work = {"f": np.float64, "c": np.complex128}.get(kind, np.int64)
+            flat = np.fromiter(chain.from_iterable(pieces), dtype=work, count=n_kept)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if flat.ndim != 1 or flat.size != n_kept or flat.dtype.kind not in "biufc":
+        return None
     rows = np.repeat(np.arange(num), kept)
     offsets = np.arange(n_kept) - np.repeat(np.cumsum(kept) - kept, kept)
     cols = offsets + np.repeat(maxlen - kept, kept) if padding == "pre" else offsets
-    x[rows, cols] = flat[np.repeat(starts, kept) + offsets]
+    x[rows, cols] = flat
     return x
 
 

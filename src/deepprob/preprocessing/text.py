@@ -12,6 +12,7 @@ reported with their position.
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -29,16 +30,35 @@ __all__ = [
 ]
 
 
-def _translation(filters: str, split: str) -> dict:
-    return str.maketrans({c: split for c in filters}) if filters else {}
+@functools.lru_cache(maxsize=32)
+def _splitter(filters: str, lower: bool, split: str) -> Callable[[str], list[str]]:
+    """Keras's word splitting (lower, filters -> split, split, drop empties) as one function.
 
+    With ASCII filters and a one-character ASCII ``split`` (the usual case) the filters are applied
+    to the UTF-8 bytes with ``bytes.translate``, an order of magnitude faster than
+    ``str.translate`` on non-ASCII text and exact: UTF-8 never uses bytes < 128 inside a multi-byte
+    character.
+    """
+    if not filters:
+        def words(text: str) -> list[str]:
+            return [w for w in (text.lower() if lower else text).split(split) if w]
+    elif filters.isascii() and split.isascii() and len(split) == 1:
+        table = bytes.maketrans(filters.encode(), split.encode() * len(filters))
 
-def _words(text: str, table: dict, lower: bool, split: str) -> list[str]:
-    if lower:
-        text = text.lower()
-    if table:
-        text = text.translate(table)
-    return [w for w in text.split(split) if w]
+        def words(text: str) -> list[str]:
+            if lower:
+                text = text.lower()
+            text = text.encode("utf-8", "surrogatepass").translate(table).decode(
+                "utf-8", "surrogatepass")
+            return [w for w in text.split(split) if w]
+    else:
+        mapping = str.maketrans({c: split for c in filters})
+
+        def words(text: str) -> list[str]:
+            if lower:
+                text = text.lower()
+            return [w for w in text.translate(mapping).split(split) if w]
+    return words
 
 
 def _check_split(split) -> None:
@@ -66,7 +86,7 @@ def text_to_word_sequence(
         raise TypeError(f"Argument `input_text`: expected a string, received "
                         f"{type(input_text).__name__}.")
     _check_split(split)
-    return _words(input_text, _translation(filters, split), lower, split)
+    return _splitter(filters, bool(lower), split)(input_text)
 
 
 def hashing_trick(
@@ -204,8 +224,9 @@ class Tokenizer:
     # -- tokenizing -------------------------------------------------------------------------------
     def _tokenizer(self) -> Callable[[object, int], list]:
         """A function ``(text, position) -> tokens`` with Keras's rules, tables built once."""
-        lower, split, char_level, analyzer = self.lower, self.split, self.char_level, self.analyzer
-        table = _translation(self.filters, split) if not char_level and analyzer is None else {}
+        lower, char_level, analyzer = self.lower, self.char_level, self.analyzer
+        words = None if char_level or analyzer is not None else _splitter(
+            self.filters, bool(lower), self.split)
 
         def tokens(text, position: int):
             if isinstance(text, str):
@@ -213,7 +234,7 @@ class Tokenizer:
                     return list(text.lower() if lower else text)
                 if analyzer is not None:
                     return analyzer(text)
-                return _words(text, table, lower, split)
+                return words(text)
             if isinstance(text, list):  # a pre-tokenized text, as Keras accepts
                 return [t.lower() for t in text] if lower else text
             raise TypeError(f"Argument `texts`: element {position} is a {type(text).__name__} "
