@@ -14,8 +14,10 @@ placeholder sizes.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import operator
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -269,7 +271,7 @@ def infer_outputs(op: Callable, args: tuple, kwargs: dict) -> Any:
     errors = []
     for device in ("meta", "cpu"):
         try:
-            with torch.no_grad():
+            with torch.no_grad(), _frozen_statistics():
                 results = []
                 for size in _PLACEHOLDER_SIZES:
                     def sub(x, size=size, device=device):
@@ -284,6 +286,14 @@ def infer_outputs(op: Callable, args: tuple, kwargs: dict) -> Any:
         f"{[t for t in flatten((args, kwargs)) if isinstance(t, KerasTensor)]}: "
         + " | ".join(errors)
     )
+
+
+def _frozen_statistics():
+    """Placeholder runs must not move running statistics (the BatchNormalization bijector)."""
+    module = sys.modules.get("deepprob.bijectors.bijector")
+    if module is not None:
+        return module.frozen_statistics()
+    return contextlib.nullcontext()
 
 
 def symbolic_call(op: Callable, args: tuple, kwargs: dict, owners: tuple = (),
