@@ -7,6 +7,7 @@ Two-moons (noise 0.1, 10,000 training / 2,000 held-out points), batch 256, 500 A
   ``zuko.flows.MAF(2, transforms=2, hidden_features=(64, 64))``;
 * coupling: deepprob ``RealNVP`` x 4 (``real_nvp_default_template([64, 64])``, alternating masks)
   vs zuko's coupling flow (``zuko.flows.MAF(..., transforms=4, passes=2)``);
+* deepprob's MAF with the loss under ``torch.compile`` (``--no-compile`` skips it);
 * deepprob's MAF trained with ``model.fit`` the course's way, when ``deepprob.losses`` exists.
 
 Runs are interleaved and repeated (the machine is shared): steps/s is the best of ``--rounds``,
@@ -72,9 +73,12 @@ def zuko_coupling():
     return flow, lambda x: flow().log_prob(x)
 
 
-def train_loop(make, data, test, steps, seed):
+def train_loop(make, data, test, steps, seed, compiled=False):
     torch.manual_seed(seed)
     module, log_prob = make()
+    if compiled:  # compile the whole loss (forward and backward graphs); compile time not timed
+        eager = log_prob
+        log_prob = torch.compile(lambda x: eager(x))
     opt = torch.optim.Adam(module.parameters(), lr=1e-3, fused=True)
     idx = torch.randint(0, len(data), (steps, 256), generator=torch.Generator().manual_seed(seed))
     for i in range(20):  # warm-up (allocator, lazy init); not timed, not counted
@@ -119,6 +123,8 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=500)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-compile", action="store_true",
+                        help="skip the torch.compile row (its compilation takes ~15 s)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     data = torch.from_numpy(two_moons(10_000, seed=0))
@@ -137,6 +143,9 @@ def main() -> None:
         print("deepprob.losses has not landed: the model.fit row is skipped")
     contenders = {"deepprob MAF (torch loop)": lambda: train_loop(deepprob_maf, data, test,
                                                                    args.steps, args.seed)}
+    if not args.no_compile:
+        contenders["deepprob MAF (compiled)"] = lambda: train_loop(
+            deepprob_maf, data, test, args.steps, args.seed, compiled=True)
     if have_zuko:
         contenders["zuko MAF"] = lambda: train_loop(zuko_maf, data, test, args.steps, args.seed)
     if have_fit:
@@ -160,6 +169,7 @@ def main() -> None:
     for name in contenders:
         print(f"{name:<28}{best[name]:>10.0f}{nlls[name]:>15.3f}")
     for ours, theirs in (("deepprob MAF (torch loop)", "zuko MAF"),
+                         ("deepprob MAF (compiled)", "zuko MAF"),
                          ("deepprob MAF (model.fit)", "zuko MAF"),
                          ("deepprob RealNVP x4", "zuko coupling x4")):
         if ours in best and theirs in best:
