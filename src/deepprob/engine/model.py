@@ -164,6 +164,7 @@ class Model(Trainer, Layer):
 
     def build(self, input_shape) -> None:
         if self._graph is None and input_shape is not None:
+            self.__dict__["_build_input_shape"] = input_shape
             # A subclassed model: run it once on placeholders so that its layers build.
             spec = symbolic.map_structure(
                 lambda s: s, input_shape)
@@ -173,7 +174,13 @@ class Model(Trainer, Layer):
         self.built = True
 
     def _maybe_build(self, inputs) -> None:
-        # Subclassed models build their layers lazily in their first real call.
+        # Subclassed models build their layers lazily in their first real call; the input shape
+        # (batch size None) is kept so that a saved config can build the model again.
+        if self.__dict__.get("_build_input_shape") is None:
+            from deepprob.engine.layer import _shape_of
+
+            shape = _shape_of(inputs)
+            self.__dict__["_build_input_shape"] = _batchless(shape)
         self.built = True
 
     # -- inspection and saving (implemented in deepprob.engine.summary and deepprob.saving) -----
@@ -227,6 +234,17 @@ class Model(Trainer, Layer):
         if "layers" in config_:
             return serialization.functional_from_config(cls, config_, custom_objects)
         return cls(**config_)
+
+
+def _batchless(shape):
+    """``(32, 4)`` -> ``(None, 4)``; lists and dicts of shapes element-wise."""
+    if isinstance(shape, tuple):
+        return (None,) + tuple(shape[1:]) if shape else shape
+    if isinstance(shape, list):
+        return [_batchless(s) for s in shape]
+    if isinstance(shape, dict):
+        return {k: _batchless(v) for k, v in shape.items()}
+    return shape
 
 
 def _placeholder(spec):
