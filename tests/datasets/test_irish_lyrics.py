@@ -1,5 +1,5 @@
-"""dp.datasets.irish_lyrics: the bundled corpus is the course file (the vocabulary size the course
-prints)."""
+"""dp.datasets.irish_lyrics: the bundled corpus equals the shared copy of the course file; its
+vocabulary size by the course recipe."""
 
 import deepprob as dp
 from deepprob.preprocessing.text import Tokenizer
@@ -14,7 +14,7 @@ def test_bundled_corpus_matches_course(monkeypatch, tmp_path):
     assert dp.datasets.irish_lyrics.load_corpus() == corpus
     tok = Tokenizer()
     tok.fit_on_texts(corpus)
-    assert len(tok.word_index) + 1 == 2690  # the course prints total_words = 2690
+    assert len(tok.word_index) + 1 == 2690  # total_words for this file (course recipe)
 
 
 def test_reads_data_folder_and_shared_copy(monkeypatch, tmp_path, shared_data):

@@ -37,7 +37,7 @@ def test_irish_lyrics_matches_course_loop():
     tok.fit_on_texts(corpus)
     xs, labels, n = dp.text.ngram_sequences(tok, corpus)
     want_xs, want_labels, want_n = course_loop(tok, corpus)
-    assert n == want_n == 16  # the course's max_sequence_len for this corpus
+    assert n == want_n == 16  # longest line: 16 tokens
     np.testing.assert_array_equal(xs, want_xs)
     np.testing.assert_array_equal(labels, want_labels)
     assert labels.max() < len(tok.word_index) + 1 and labels.min() >= 1
