@@ -30,8 +30,8 @@ def check_log_det(b, x, **kw):
     ildj = b.inverse_log_det_jacobian(x, event_ndims=1, **kw)
     for i in range(x.shape[0]):
         one = {k: (v[i] if isinstance(v, torch.Tensor) else v) for k, v in kw.items()}
-        jf = torch.autograd.functional.jacobian(lambda v: b.forward(v, **one), x[i])
-        ji = torch.autograd.functional.jacobian(lambda v: b.inverse(v, **one), x[i])
+        jf = torch.autograd.functional.jacobian(lambda v, one=one: b.forward(v, **one), x[i])
+        ji = torch.autograd.functional.jacobian(lambda v, one=one: b.inverse(v, **one), x[i])
         torch.testing.assert_close(fldj[i], torch.linalg.slogdet(jf)[1], atol=1e-8, rtol=1e-6)
         torch.testing.assert_close(ildj[i], torch.linalg.slogdet(ji)[1], atol=1e-8, rtol=1e-6)
     b.float()

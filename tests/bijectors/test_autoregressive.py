@@ -3,12 +3,17 @@
 import numpy as np
 import pytest
 import torch
+from _flow_checks import (
+    base,
+    check_gradients,
+    check_log_det,
+    check_round_trip,
+    check_samples,
+    check_save_load,
+)
 
 import deepprob as dp
 from deepprob.bijectors.autoregressive import create_degrees
-
-from _flow_checks import (base, check_gradients, check_log_det, check_round_trip, check_samples,
-                           check_save_load)
 
 tfb = dp.bijectors
 
