@@ -256,6 +256,7 @@ def test_matches_reference_on_bbc_corpus(shared_data):
 
 
 def test_subword_round_trip_save_load(tmp_path):
+    pytest.importorskip("tokenizers", reason="SubwordTokenizer needs `pip install tokenizers`")
     corpus = ["Hello, world! TensorFlow in practice.", "Natural language processing in TensorFlow",
               "Sequences, time series and prediction"] * 30
     tok = SubwordTokenizer.build_from_corpus(corpus, target_vocab_size=400)

@@ -36,6 +36,7 @@ def test_tokenizer_word_index_and_list(tmp_path):
 
 
 def test_subword_tokenizer_and_bad_input(tmp_path):
+    pytest.importorskip("tokenizers", reason="SubwordTokenizer needs `pip install tokenizers`")
     sub = dp.preprocessing.text.SubwordTokenizer.build_from_corpus(["ab cd ab"] * 10,
                                                                     target_vocab_size=300)
     weights = np.ones((sub.vocab_size, 2), dtype=np.float32)
