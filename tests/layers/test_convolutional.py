@@ -250,3 +250,7 @@ def test_bad_arguments_are_explained():
         Conv2D(4, 3, groups=2)(torch.zeros(1, 5, 5, 3))
     with pytest.raises(ValueError, match="too small"):
         Conv2D(4, 5)(torch.zeros(1, 3, 3, 1))
+    built = Conv2D(4, 3)
+    built(torch.zeros(1, 5, 5, 1))
+    with pytest.raises(ValueError, match=r"axis -1 of the input to have size 1.*\(1, 5, 5, 3\)"):
+        built(torch.zeros(1, 5, 5, 3))
