@@ -518,7 +518,16 @@ def _module_objects() -> dict:
     from deepprob.engine.model import Model
     from deepprob.engine.sequential import Sequential
 
-    objects = {k: v for k, v in vars(layers_mod).items() if inspect.isclass(v)}
+    from deepprob.engine.layer import Layer
+
+    objects: dict[str, Any] = {}
+    # Layer classes of deepprob.layers' submodules (loaded ones), then its public names.
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith("deepprob.layers.") and module is not None:
+            for k, v in vars(module).items():
+                if inspect.isclass(v) and issubclass(v, Layer) and not k.startswith("_"):
+                    objects.setdefault(k, v)
+    objects.update({k: v for k, v in vars(layers_mod).items() if inspect.isclass(v)})
     objects.update({"Sequential": Sequential, "Functional": Model, "Model": Model})
     return objects
 
