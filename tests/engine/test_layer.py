@@ -78,7 +78,7 @@ def test_regularizer_penalty_in_losses():
     layer = dp.layers.Dense(2, kernel_regularizer=dp.regularizers.L2(0.1))
     layer(torch.zeros(1, 3))
     kernel = layer.get_weights()[0]
-    assert float(layer.losses[0]) == pytest.approx(0.1 * float((kernel ** 2).sum()), rel=1e-5)
+    assert float(layer.losses[0].detach()) == pytest.approx(0.1 * float((kernel ** 2).sum()), rel=1e-5)
 
 
 def test_config_round_trip():
