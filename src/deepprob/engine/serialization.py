@@ -515,10 +515,9 @@ def _lambda_globals(module_name: str | None) -> dict:
 # -- layers and models ---------------------------------------------------------------------------
 def _module_objects() -> dict:
     import deepprob.layers as layers_mod
+    from deepprob.engine.layer import Layer
     from deepprob.engine.model import Model
     from deepprob.engine.sequential import Sequential
-
-    from deepprob.engine.layer import Layer
 
     objects: dict[str, Any] = {}
     # Layer classes of deepprob.layers' submodules (loaded ones), then its public names.
@@ -951,7 +950,6 @@ def sequential_config(model) -> dict:
         tensor = model._input_tensor
         if tensor is not None:
             config["input_dtype"] = _dtype_name(tensor.dtype)
-            config["input_name"] = tensor.name
     return config
 
 
@@ -975,7 +973,6 @@ def sequential_from_config(cls, config: dict, custom_objects: dict | None = None
         layers.append(layer)
     shape = config.pop("build_input_shape", None)
     dtype = config.pop("input_dtype", None)
-    config.pop("input_name", None)
     first = layers[0] if layers else None
     if (shape is not None and first is not None and not isinstance(first, KerasTensor)
             and first._batch_input_shape is None):
