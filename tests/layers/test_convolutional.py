@@ -254,3 +254,22 @@ def test_bad_arguments_are_explained():
     built(torch.zeros(1, 5, 5, 1))
     with pytest.raises(ValueError, match=r"axis -1 of the input to have size 1.*\(1, 5, 5, 3\)"):
         built(torch.zeros(1, 5, 5, 3))
+
+
+def test_small_cnn_with_batch_norm_learns_real_mnist_digits():
+    import torch.nn.functional as F
+
+    from deepprob.layers.normalization import BatchNormalization
+
+    images, labels = dp.datasets.mnist.load_sample()
+    x = torch.from_numpy(images[..., None]).float() / 255.0
+    y = torch.from_numpy(labels).long()
+    model = dp.Sequential([Conv2D(8, 3, activation="relu", input_shape=(28, 28, 1)),
+                           BatchNormalization(), MaxPooling2D(2), Flatten(), Dense(10)])
+    opt = torch.optim.Adam(model.parameters(), 2e-3)
+    for i in range(0, 3200, 32):
+        opt.zero_grad()
+        F.cross_entropy(model(x[i:i + 32], training=True), y[i:i + 32]).backward()
+        opt.step()
+    accuracy = float((model(x[5000:]).argmax(-1) == y[5000:]).float().mean())
+    assert accuracy > 0.8  # chance is 0.1; about 0.83 after these 100 steps
