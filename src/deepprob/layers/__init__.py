@@ -2,6 +2,19 @@
 
 from deepprob.engine.input_layer import Input, InputLayer
 from deepprob.engine.layer import InputSpec, Layer
+from deepprob.layers.convolutional import (
+    Conv1D,
+    Conv1DTranspose,
+    Conv2D,
+    Conv2DTranspose,
+    Conv3D,
+    Convolution1D,
+    Convolution2D,
+    Convolution2DTranspose,
+    Convolution3D,
+    DepthwiseConv2D,
+    SeparableConv2D,
+)
 from deepprob.layers.core import (
     Activation,
     Dense,
@@ -13,8 +26,59 @@ from deepprob.layers.core import (
     RepeatVector,
     Reshape,
 )
+from deepprob.layers.embedding import Embedding
+from deepprob.layers.merging import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
+from deepprob.layers.normalization import BatchNormalization, LayerNormalization, UnitNormalization
+from deepprob.layers.pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AveragePooling3D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalAvgPool3D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPool3D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
+    MaxPooling1D,
+    MaxPooling2D,
+    MaxPooling3D,
+)
+from deepprob.layers.preprocessing_basic import Rescaling
+from deepprob.layers.reshaping import (
+    Cropping1D,
+    Cropping2D,
+    UpSampling1D,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+)
 
-__all__ = [
-    "Activation", "Dense", "Dropout", "Flatten", "Identity", "Input", "InputLayer", "InputSpec",
-    "Lambda", "Layer", "Permute", "RepeatVector", "Reshape",
-]
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
+
+__all__ = [name for name in dir() if not name.startswith("_") and name[0].isupper()
+           or name in ("add", "average", "concatenate", "dot", "maximum", "minimum", "multiply",
+                       "subtract")]
