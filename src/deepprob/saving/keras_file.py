@@ -98,13 +98,18 @@ def _version() -> str:
     return getattr(deepprob, "__version__", "unknown")
 
 
-def weight_arrays(model) -> dict[str, np.ndarray]:
-    """``{Keras path: array in Keras layout}`` for every weight (and persistent buffer)."""
-    out: dict[str, np.ndarray] = {}
+def weight_arrays(model) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """``{Keras path: array in Keras layout}`` for every weight (and persistent buffer), and
+    ``{Keras path: structural path}`` (``layers/dense/vars/0``: reproducible even where layer
+    names are generated, as in subclassed models)."""
+    arrays: dict[str, np.ndarray] = {}
+    structure: dict[str, str] = {}
     for entry in weight_paths.collect(model):
-        for owner, attr, tensor in entry.variables:
-            out[_unique_key(out, entry.key(attr))] = weight_paths.read(owner, attr, tensor)
-    return out
+        for i, (owner, attr, tensor) in enumerate(entry.variables):
+            key = _unique_key(arrays, entry.key(attr))
+            arrays[key] = weight_paths.read(owner, attr, tensor)
+            structure[key] = f"{entry.h5_path}/vars/{i}" if entry.h5_path else f"vars/{i}"
+    return arrays, structure
 
 
 def _unique_key(existing: dict, key: str) -> str:
@@ -119,7 +124,18 @@ def _unique_key(existing: dict, key: str) -> str:
 def _weights_bytes(model) -> bytes:
     from safetensors.numpy import save
 
-    return save(weight_arrays(model), metadata={"format": "deepprob", "layout": "keras"})
+    arrays, structure = weight_arrays(model)
+    return save(arrays, metadata={"format": "deepprob", "layout": "keras",
+                                  "structure": json.dumps(structure)})
+
+
+def _safetensors_metadata(data: bytes) -> dict:
+    """The ``__metadata__`` of a safetensors buffer (8-byte little-endian header size, JSON)."""
+    try:
+        size = int.from_bytes(data[:8], "little")
+        return json.loads(data[8:8 + size]).get("__metadata__") or {}
+    except (ValueError, UnicodeDecodeError):
+        return {}
 
 
 def _param_keys(model) -> dict[int, str]:
@@ -303,24 +319,29 @@ def _load_safetensors(model, data: bytes, path: str) -> None:
             "set. A subclassed model needs a known input shape: call it on data (or "
             "model.build(input_shape)) before saving."
         )
-    targets = {}
+    targets, by_structure = {}, {}
     for entry in weight_paths.collect(model):
-        for owner, attr, tensor in entry.variables:
+        for i, (owner, attr, tensor) in enumerate(entry.variables):
             key = _unique_key(targets, entry.key(attr))
             targets[key] = (owner, attr, tensor)
+            by_structure[f"{entry.h5_path}/vars/{i}" if entry.h5_path else f"vars/{i}"] = key
     missing = sorted(set(targets) - set(stored))
     unexpected = sorted(set(stored) - set(targets))
-    if missing or unexpected:
-        if len(stored) == len(targets) and not _shape_mismatch_by_order(targets, stored):
-            pairs = zip(targets.values(), stored.values())  # same structure, other names
-        else:
+    if not missing and not unexpected:
+        pairs = [(targets[k], stored[k]) for k in targets]
+    else:
+        # Generated layer names differ (subclassed models): match by place in the model.
+        try:
+            structure = json.loads(_safetensors_metadata(data).get("structure", "{}"))
+        except ValueError:
+            structure = {}
+        located = {structure[k]: k for k in stored if k in structure}
+        if len(located) != len(stored) or set(located) != set(by_structure):
             raise ValueError(
                 f"load_model: the weights in {path!r} do not match the rebuilt model: missing "
                 f"{missing[:10]}, unexpected {unexpected[:10]}."
             )
-    else:
-        pairs = ((targets[k], stored[k]) for k in targets)
-    pairs = list(pairs)
+        pairs = [(targets[by_structure[place]], stored[key]) for place, key in located.items()]
     for (owner, attr, tensor), value in pairs:
         expected = weight_paths.keras_shape(owner, attr, tensor)
         if tuple(value.shape) != tuple(expected):
@@ -330,13 +351,6 @@ def _load_safetensors(model, data: bytes, path: str) -> None:
             )
     for (owner, attr, tensor), value in pairs:
         weight_paths.assign(owner, attr, tensor, value)
-
-
-def _shape_mismatch_by_order(targets: dict, stored: dict) -> bool:
-    for (owner, attr, tensor), value in zip(targets.values(), stored.values()):
-        if tuple(weight_paths.keras_shape(owner, attr, tensor)) != tuple(value.shape):
-            return True
-    return False
 
 
 def _compile_from_config(model, cc: dict, custom_objects) -> None:
