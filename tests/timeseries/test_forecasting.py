@@ -1,5 +1,5 @@
 """Models trained on windows: a dense forecaster beats the naive forecast on the synthetic
-series; a small dense net reaches the course's sunspots accuracy; model_forecast and the LR sweep.
+series; a small dense net reaches the course's sunspots accuracy; the LR sweep.
 
 These need the training engine (``dp.Sequential``, ``fit``, losses)."""
 
@@ -14,23 +14,20 @@ pytest.importorskip("deepprob.losses", reason="the training engine's losses have
 ts = dp.timeseries
 
 
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Tiny dense nets gain nothing from intra-op threads, and on a shared 2-core machine the
+    second thread's waits dominate the step time."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def dense(sizes, window):
     layers = [dp.layers.Dense(sizes[0], activation="relu", input_shape=[window])]
     layers += [dp.layers.Dense(s, activation="relu") for s in sizes[1:]]
     return dp.Sequential(layers + [dp.layers.Dense(1)])
-
-
-def test_model_forecast_is_predict_on_every_window():
-    model = dense([4], 5)
-    series = np.linspace(0.0, 1.0, 40).astype(np.float32)
-    out = ts.model_forecast(model, series, 5, batch_size=8)
-    assert out.shape == (36, 1)
-    windows = torch.from_numpy(np.stack([series[i:i + 5] for i in range(36)]))
-    with torch.no_grad():
-        expected = model(windows).numpy()
-    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
-    with pytest.raises(ValueError, match="`window_size`: 50 is larger"):
-        ts.model_forecast(model, series, 50, 8)
 
 
 def test_dense_forecaster_beats_naive_on_synthetic_series():
@@ -58,7 +55,7 @@ def test_sunspots_dense_net_reaches_course_accuracy(monkeypatch, tmp_path):
     model.compile(loss="mse", optimizer=dp.optimizers.SGD(learning_rate=1e-7, momentum=0.9))
     model.fit(train, epochs=100, verbose=0)
     forecast = ts.model_forecast(model, series[split - window:-1], window, 32)[:, 0]
-    assert float(ts.mae(series[split:], forecast)) <= 15.5
+    assert float(ts.mae(series[split:], forecast)) <= 15.5  # the course reports 15.08
 
 
 def test_learning_rate_sweep_records_rates_and_losses():
@@ -68,8 +65,12 @@ def test_learning_rate_sweep_records_rates_and_losses():
     model = dense([10], 20)
     sweep = ts.learning_rate_sweep(model, train, start=1e-8, factor=10 ** (1 / 4), epochs=24,
                                    loss="mse")
-    np.testing.assert_allclose(sweep.learning_rates, 1e-8 * 10 ** (np.arange(24) / 4))
-    assert sweep.losses.shape == (24,)
-    assert np.isfinite(sweep.losses[:10]).all() and sweep.losses[8] < sweep.losses[0]
+    n = len(sweep.losses)
+    assert 12 <= n <= 24 and sweep.learning_rates.shape == (n,)
+    np.testing.assert_allclose(sweep.learning_rates, 1e-8 * 10 ** (np.arange(n) / 4))
+    assert np.isfinite(sweep.losses[:10]).all() and sweep.losses[9] < sweep.losses[0]
+    if n < 24:  # stopped where training diverged (the rates here blow up near 1e-4)
+        assert np.isnan(sweep.losses[-1])
     assert sweep.suggested == pytest.approx(ts.suggest_learning_rate(sweep.learning_rates,
                                                                      sweep.losses))
+    assert 1e-8 <= sweep.suggested < sweep.learning_rates[-1]

@@ -35,3 +35,21 @@ def test_windows_view_and_bad_input():
         ts.windows(np.arange(5.0), 7)
     with pytest.raises(TypeError, match="`series`"):
         ts.windowed_dataset(np.array(["a", "b"]), 1, 1, 1)
+
+
+def test_model_forecast_is_predict_on_every_window():
+    model = dp.Sequential([dp.layers.Dense(4, activation="relu", input_shape=[5]),
+                           dp.layers.Dense(1)])
+    series = np.linspace(0.0, 1.0, 40).astype(np.float32)
+    out = ts.model_forecast(model, series, 5, batch_size=8)
+    assert isinstance(out, np.ndarray) and out.shape == (36, 1)
+    windows = torch.from_numpy(np.stack([series[i:i + 5] for i in range(36)]))
+    with torch.no_grad():
+        expected = model(windows).numpy()
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
+    # the course's version: predict over window().flat_map(batch).batch() gives the same rows
+    ds = dp.data.Dataset.from_tensor_slices(series).window(5, shift=1, drop_remainder=True)
+    ds = ds.flat_map(lambda w: w.batch(5)).batch(8).prefetch(1)
+    np.testing.assert_allclose(model.predict(ds, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="`window_size`: 50 is larger"):
+        ts.model_forecast(model, series, 50, 8)

@@ -68,6 +68,8 @@ def learning_rate_sweep(model, dataset, start: float = 1e-8, factor: float = 10 
     """Train with the rate growing by ``factor`` each epoch from ``start`` and record the loss
     (the courses' ``LearningRateScheduler(lambda epoch: 1e-8 * 10 ** (epoch / 20))``).
 
+    When the loss becomes NaN or infinite the sweep stops there (that epoch's loss is NaN).
+
     The model is compiled with ``optimizer`` (default ``SGD(momentum=0.9)``) and ``loss``
     (default ``"huber"``) unless it is compiled already and neither is given. Its weights are
     changed by the sweep: build a fresh model for the real training.
@@ -104,9 +106,16 @@ def learning_rate_sweep(model, dataset, start: float = 1e-8, factor: float = 10 
         def on_epoch_begin(self, epoch, logs=None):
             self.model.optimizer.learning_rate = float(rates[epoch])
 
-    history = model.fit(dataset, epochs=epochs, verbose=verbose,
-                        callbacks=[_Schedule()], **fit_kwargs)
-    losses = np.array([v if v is not None else math.nan for v in history.history["loss"]],
-                      dtype=np.float64)
+    diverged = False
+    try:
+        history = model.fit(dataset, epochs=epochs, verbose=verbose,
+                            callbacks=[_Schedule()], **fit_kwargs)
+    except FloatingPointError:  # the engine stops on a non-finite loss: the sweep's end
+        history = getattr(model, "history", None)
+        diverged = True
+    logged = list(history.history.get("loss", [])) if history is not None else []
+    losses = np.array([v if v is not None else math.nan for v in logged], dtype=np.float64)
+    if diverged:
+        losses = np.append(losses, math.nan)  # the epoch whose loss blew up
     rates = rates[: len(losses)]
     return SweepResult(rates, losses, suggest_learning_rate(rates, losses), history)
