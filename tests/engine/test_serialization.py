@@ -211,3 +211,15 @@ def test_model_to_json_and_back_and_clone_model():
         np.testing.assert_array_equal(e, g)
     with pytest.raises(ValueError, match="JSON"):
         dp.models.model_from_json("{not json")
+
+
+def test_distribution_method_nodes_are_summarized_and_refused_clearly(tmp_path):
+    dist = dp.distributions.Normal(loc=torch.zeros(2), scale=torch.ones(2))
+    x = dp.Input(shape=(2,))
+    model = dp.Model(x, dist.log_prob(x))
+    lines: list[str] = []
+    model.summary(print_fn=lines.append)
+    assert any("Normal.log_prob (TorchOp)" in line for line in lines)
+    with pytest.raises(ValueError, match="method of a Normal object.*save_weights"):
+        model.save(tmp_path / "flow.keras")
+    assert not list(tmp_path.iterdir())  # nothing written

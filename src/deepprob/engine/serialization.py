@@ -562,12 +562,34 @@ def serialize_keras_object(obj) -> Any:
     except NotImplementedError as err:
         raise Unstorable(f"{class_name} {getattr(obj, 'name', '')!r}: get_config() is not "
                          f"implemented ({err}).") from None
+    config = _jsonable(config, f"the config of {class_name} {getattr(obj, 'name', '')!r}")
     out = {"module": cls.__module__, "class_name": class_name, "config": config,
            "registered_name": registered or class_name}
     build_shape = getattr(obj, "_build_input_shape", None)
     if build_shape is not None and not _is_functional(obj):
         out["build_config"] = {"input_shape": _shape_to_json(build_shape)}
     return out
+
+
+def _jsonable(value, where: str):
+    """A config made JSON-ready: functions stored by :func:`serialize_function`, tuples as lists;
+    anything else that JSON cannot hold is refused, naming where it is."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v, where) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v, f"{where}[{k!r}]") for k, v in value.items()}
+    if isinstance(value, torch.dtype):
+        return _dtype_name(value)
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType)):
+        return serialize_function(value)
+    if hasattr(value, "get_config") and not isinstance(value, type):
+        return serialize_keras_object(value)
+    raise Unstorable(f"{where} holds a {type(value).__name__} ({value!r:.60}), which JSON cannot "
+                     "store")
 
 
 def _shape_to_json(shape):
@@ -677,9 +699,12 @@ def node_display_name(node: Node) -> str:
     op = node.op
     if isinstance(op, MethodCall):
         target = node.args[0] if node.args else None
-        example = getattr(target, "_example", None) if isinstance(target, KerasTensor) else None
-        owner = "Tensor" if example is None or isinstance(example, torch.Tensor) \
-            else type(example).__name__
+        if isinstance(target, KerasTensor):
+            example = target._example
+            owner = "Tensor" if example is None or isinstance(example, torch.Tensor) \
+                else type(example).__name__
+        else:
+            owner = type(target).__name__
         return f"{owner}.{op.name}"
     bound = getattr(op, "__self__", None)
     if bound is not None and not inspect.ismodule(bound) and not isinstance(bound, type):
@@ -697,6 +722,12 @@ def _function_spec(node: Node) -> dict:
     op = node.op
     display = node_display_name(node)
     if isinstance(op, MethodCall):
+        target = node.args[0] if node.args else None
+        if not isinstance(target, KerasTensor):
+            raise Unstorable(
+                f"the graph node {display!r} calls a method of a {type(target).__name__} object, "
+                "which a config cannot describe"
+            )
         return {"method": op.name}
     if node.owners:
         raise Unstorable(
