@@ -328,3 +328,32 @@ def test_unwritable_folder_gives_a_clear_error_and_loses_nothing(tmp_path, monke
                 model.save(path)
         finally:
             os.chmod(tmp_path, 0o700)
+
+
+def test_course_cnn_with_batchnorm_statistics_and_text_model(tmp_path):
+    layers = dp.layers
+    cnn = dp.Sequential([
+        layers.Rescaling(1.0 / 255, input_shape=(12, 12, 1)),
+        layers.Conv2D(8, (3, 3), activation="relu"),
+        layers.BatchNormalization(),
+        layers.MaxPooling2D(2, 2),
+        layers.Flatten(),
+        layers.Dropout(0.2),
+        layers.Dense(10, activation="softmax"),
+    ])
+    cnn.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x = (np.random.rand(16, 12, 12, 1) * 255).astype("float32")
+    cnn.fit(x, np.arange(16) % 10, epochs=1, batch_size=8, verbose=0)
+    moving_mean = cnn.layers[2].get_weights()[2]
+    assert np.abs(moving_mean).max() > 0  # training moved the statistics
+    cnn.save(tmp_path / "cnn.keras")
+    loaded = dp.models.load_model(tmp_path / "cnn.keras")
+    np.testing.assert_array_equal(loaded.layers[2].get_weights()[2], moving_mean)
+    _same_predictions(cnn, loaded, x[:4])
+
+    text = dp.Sequential([layers.Embedding(50, 4, input_length=6),
+                          layers.GlobalAveragePooling1D(), layers.Dense(1, activation="sigmoid")])
+    tokens = np.random.randint(0, 50, (3, 6))
+    text.predict(tokens, verbose=0)  # built from data
+    text.save(tmp_path / "text.keras")
+    _same_predictions(text, dp.models.load_model(tmp_path / "text.keras"), tokens)
