@@ -123,7 +123,9 @@ def test_keras2_hdf5_files_load_by_layer_order(tmp_path):
 def test_bad_arguments_and_atomicity(tmp_path, monkeypatch):
     model = mlp()
     with pytest.raises(ValueError, match=r"\.weights\.h5"):
-        model.save_weights(tmp_path / "w.h5")
+        model.save_weights(tmp_path / "checkpoint")
+    model.save_weights(tmp_path / "course_style.h5")  # tf.keras 2 name, accepted
+    mlp().load_weights(tmp_path / "course_style.h5")
     with pytest.raises(FileNotFoundError, match="does not exist"):
         model.save_weights(tmp_path / "nope" / "w.weights.h5")
     with pytest.raises(FileNotFoundError):

@@ -33,7 +33,8 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
 
     Args:
         model: the model (built: its weights must exist).
-        filepath: the target, ending in ``.weights.h5``.
+        filepath: the target, ending in ``.weights.h5`` (Keras 3 requires it; the courses'
+            ``.h5`` names are accepted too).
         overwrite: replace an existing file (otherwise raise ``FileExistsError``).
 
     Example:
@@ -42,10 +43,10 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
     """
     h5py = _h5py()
     path = os.fspath(filepath)
-    if not path.endswith(".weights.h5"):
+    if not path.endswith((".weights.h5", ".h5", ".hdf5")):
         raise ValueError(
-            "Argument `filepath` of save_weights: the file name must end in `.weights.h5`, "
-            f"received {path!r}."
+            "Argument `filepath` of save_weights: the file name must end in `.weights.h5` "
+            f"(Keras 3's name; `.h5` is accepted too), received {path!r}."
         )
     _require_built(model, "save_weights")
     check_target(path, overwrite, what="weights")
