@@ -23,3 +23,12 @@ def set_random_seed(seed: int) -> None:
     random.seed(int(seed))
     np.random.seed(int(seed) % 2**32)
     torch.manual_seed(int(seed))
+
+
+def __getattr__(name: str):
+    # Helpers that live elsewhere, loaded on first use (Keras exposes them under keras.utils).
+    if name == "register_keras_serializable":
+        from deepprob.engine.serialization import register_keras_serializable
+
+        return register_keras_serializable
+    raise AttributeError(f"module 'deepprob.utils' has no attribute {name!r}")
