@@ -525,7 +525,21 @@ class Dataset:
 
 
 def _unstack_all(blocks: Iterator) -> Iterator:
-    for block in blocks:
+    """Elements of the blocks. Blocks are computed on one intra-op thread: their gathers and
+    sorts are small and memory-bound, and on a busy machine waiting for a second thread costs
+    more than it saves; the caller's thread setting is restored before each element is yielded."""
+    it = iter(blocks)
+    while True:
+        threads = torch.get_num_threads()
+        if threads != 1:
+            torch.set_num_threads(1)
+        try:
+            block = next(it)
+        except StopIteration:
+            return
+        finally:
+            if threads != 1:
+                torch.set_num_threads(threads)
         yield from st.unstack(block)
 
 
