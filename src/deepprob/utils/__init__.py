@@ -31,4 +31,8 @@ def __getattr__(name: str):
         from deepprob.engine.serialization import register_keras_serializable
 
         return register_keras_serializable
+    if name == "timeseries_dataset_from_array":
+        from deepprob.data.sequences import timeseries_dataset_from_array
+
+        return timeseries_dataset_from_array
     raise AttributeError(f"module 'deepprob.utils' has no attribute {name!r}")
