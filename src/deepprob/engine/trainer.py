@@ -238,7 +238,10 @@ class Trainer:
         if added:
             extra = torch.stack([a.reshape(()) if a.dim() else a for a in added]).sum() \
                 if len(added) > 1 else added[0].reshape(())
-            terms.append(("added_losses", extra))
+            # Losses added in the forward pass (KL terms) are logged as "kl" beside the data
+            # term ("nll"); weight penalties alone keep Keras's logs (loss only).
+            in_call = bool(getattr(self, "_last_call_losses", None))
+            terms.append(("kl" if in_call else "regularization", extra))
             total = extra if total is None else total + extra
         if total is None:
             raise ValueError(
@@ -327,8 +330,9 @@ class Trainer:
 
     def _raise_non_finite(self, terms, where) -> None:
         bad = [name for name, value in terms if not bool(torch.isfinite(value).all())]
-        names = {"loss": "the compiled loss", "added_losses":
-                 "the losses added by layers (add_loss: KL terms, regularizers)"}
+        names = {"loss": "the compiled loss (NLL)", "kl":
+                 "the KL (losses added by layers with add_loss: KL terms, regularizers)",
+                 "regularization": "the weight regularization penalties"}
         what = ", ".join(names.get(b, f"the compiled loss of output {b[:-5]!r}") for b in bad) \
             or "the total loss"
         epoch, batch = where if where is not None else (None, None)
@@ -354,8 +358,11 @@ class Trainer:
         if self._loss_mean.count:
             logs[prefix + "loss"] = self._loss_mean.result()
         for name, mean in self._term_means.items():
-            if name not in ("loss", "added_losses"):
-                logs[prefix + name] = mean.result()
+            if name == "regularization" or (name == "loss" and "kl" not in self._term_means):
+                continue
+            if name == "loss":  # the data term, logged apart from the added KL terms
+                name = "nll"
+            logs[prefix + name] = mean.result()
         state = self._compiled_state
         if state is not None and state.built:
             for _, metric, _ in state.metrics:
@@ -580,7 +587,8 @@ class Trainer:
         cbs.on_test_end(logs)
         if return_dict:
             return logs
-        values = [logs[k] for k in logs]
+        # As Keras: the loss and the metrics (the nll / kl split is in the dict and History).
+        values = [logs[k] for k in logs if k not in ("nll", "kl")]
         return values[0] if len(values) == 1 else values
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
