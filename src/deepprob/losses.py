@@ -244,8 +244,11 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
     if check_labels and ignore_class is None:
         _check_sparse_labels(labels, k)
     logits = y_pred if from_logits else _logits_of(y_pred)
-    flat_labels = labels.reshape(-1)
+    flat_labels = labels.reshape(-1) if labels.dim() != 1 else labels
     if logits is not None:
+        if logits.dim() == 2:
+            per = F.cross_entropy(logits, flat_labels, reduction="none")
+            return per if ignore_class is None else per * keep.to(per.dtype)
         per = F.cross_entropy(logits.reshape(-1, k), flat_labels, reduction="none")
     else:
         p = y_pred.reshape(-1, k)
@@ -319,6 +322,8 @@ class Loss:
 
 def reduce_weighted(values: torch.Tensor, sample_weight, reduction) -> torch.Tensor:
     """Apply ``sample_weight`` (broadcast over trailing dims) and reduce as Keras does."""
+    if sample_weight is None and reduction in ("sum_over_batch_size", "mean"):
+        return values.mean()
     if sample_weight is not None:
         sw = _as_tensor(sample_weight).to(values.dtype)
         while sw.dim() > values.dim() and sw.shape[-1] == 1:

@@ -83,6 +83,8 @@ def num_samples(structure, name: str) -> int:
 
 def take(structure, index):
     """``structure[index]`` on every leaf (a slice or an index tensor)."""
+    if isinstance(structure, torch.Tensor):
+        return structure[index]
     return map_structure(lambda v: None if v is None else v[index], structure)
 
 

@@ -119,14 +119,15 @@ def _listify(x) -> list:
 
 
 class _Mean:
-    """A running mean kept on the device (sum and count as tensors)."""
+    """A running mean: a device tensor on accelerators (no sync per step), a Python float on
+    the CPU (where reading a scalar costs nothing and tensor arithmetic would cost more)."""
 
     def __init__(self):
         self.total = None
         self.count = 0
 
-    def add(self, value: torch.Tensor, n: int) -> None:
-        v = value.detach() * n
+    def add(self, value, n: int) -> None:
+        v = value * n if isinstance(value, float) else value.detach() * n
         self.total = v if self.total is None else self.total + v
         self.count += n
 
@@ -290,8 +291,14 @@ class Trainer:
         if not state.built:
             state.build(self, y, y_pred)
         loss, terms = self._compute_loss(y, y_pred, sw)
-        if self._finite_check and not bool(torch.isfinite(loss)):
-            self._raise_non_finite(terms, where)
+        if loss.device.type == "cpu":
+            value = loss.item()  # free on the CPU: no device to wait for
+            if not math.isfinite(value):
+                self._raise_non_finite(terms, where)
+        else:
+            value = loss
+            if self._finite_check and not bool(torch.isfinite(loss)):
+                self._raise_non_finite(terms, where)
         optimizer = self.optimizer
         if self._opt_needs_build:
             # After the first forward pass, so lazily built layers' weights are included.
@@ -307,10 +314,10 @@ class Trainer:
                     view = p if perm is None else p.permute(*_inverse(perm))
                     view.copy_(constraint(view))
         n = _batch_size(x)
-        self._loss_mean.add(loss, n)
+        self._loss_mean.add(value, n)
         if len(terms) > 1:
-            for name, value in terms:
-                self._term_means.setdefault(name, _Mean()).add(value, n)
+            for name, term in terms:
+                self._term_means.setdefault(name, _Mean()).add(term, n)
         self._update_metrics(y, y_pred, sw)
         return loss
 
