@@ -43,6 +43,25 @@ def _as_tuples(x):
     return tuple(_as_tuples(v) for v in x) if isinstance(x, (list, tuple)) else x
 
 
+def _load_model_state(model, state: dict, path: str) -> None:
+    current = model.state_dict()
+    saved, keys = state["model"], state["model_keys"]
+    name = getattr(model, "name", type(model).__name__)
+    if len(saved) != len(current):
+        raise ValueError(
+            f"BackupAndRestore: the backup {path!r} does not fit model {name!r}: it holds "
+            f"{len(saved)} tensors, the model has {len(current)}; use another backup_dir for a "
+            "different model.")
+    for (key, value), saved_key, tensor in zip(current.items(), keys, saved):
+        if tuple(value.shape) != tuple(tensor.shape):
+            raise ValueError(
+                f"BackupAndRestore: the backup {path!r} does not fit model {name!r}: "
+                f"{saved_key!r} has shape {tuple(tensor.shape)} in the backup but the model's "
+                f"{key!r} has shape {tuple(value.shape)}; use another backup_dir for a different "
+                "model.")
+    model.load_state_dict(dict(zip(current.keys(), saved)))
+
+
 class BackupAndRestore(Callback):
     """Back up training after each epoch; a restarted ``fit`` resumes from the last backup.
 
@@ -113,13 +132,7 @@ class BackupAndRestore(Callback):
             raise ValueError(
                 f"BackupAndRestore: the backup {self.backup_path!r} cannot be read ({err}); "
                 "delete it to start training from scratch.") from err
-        try:
-            model.load_state_dict(state["model"])
-        except RuntimeError as err:
-            raise ValueError(
-                f"BackupAndRestore: the backup {self.backup_path!r} does not fit model "
-                f"{getattr(model, 'name', '')!r} ({err}); use another backup_dir for a different "
-                "model.") from err
+        _load_model_state(model, state, self.backup_path)
         if state.get("optimizer") is not None and getattr(model, "optimizer", None) is not None:
             model.optimizer.load_state_dict(state["optimizer"])
         _set_rng_state(state["rng"])
@@ -152,7 +165,10 @@ class BackupAndRestore(Callback):
         opt = getattr(model, "optimizer", None)
         state = {
             "format": "deepprob.BackupAndRestore", "version": 1, "epoch": int(epoch),
-            "model": {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()},
+            # By position, as get_weights: generated layer names (dense_3 ...) differ between
+            # processes and model instances; the names are kept to explain mismatches.
+            "model_keys": list(model.state_dict().keys()),
+            "model": [v.detach().to("cpu", copy=True) for v in model.state_dict().values()],
             "optimizer": opt.state_dict() if opt is not None else None,
             "rng": _rng_state(),
         }

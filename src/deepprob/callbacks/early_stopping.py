@@ -15,9 +15,10 @@ class EarlyStopping(Callback):
     ``patience`` epochs in a row without improvement, ``model.stop_training`` is set. With a
     ``baseline``, the patience counter restarts only on epochs that beat both the best and the
     baseline, so training stops after ``patience`` epochs that do not beat the baseline, as
-    Keras documents (Keras 3 itself never stops while the value keeps improving below it). Epochs before ``start_from_epoch`` are ignored (warm-up). With
-    ``restore_best_weights`` the model ends with the weights of its best epoch (also when
-    training runs to the last epoch without stopping, as Keras 3 does).
+    Keras documents (Keras 3 itself never stops while the value keeps improving below it).
+    Epochs before ``start_from_epoch`` are ignored (warm-up). With ``restore_best_weights``
+    the model ends with the weights of its best epoch (also when training runs to the last
+    epoch without stopping, as Keras 3 does).
 
     Args:
         monitor: the logs key to watch (``"val_loss"``, ``"accuracy"`` ...).

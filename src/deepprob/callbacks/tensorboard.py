@@ -64,7 +64,11 @@ class TensorBoard(Callback):
         if update_freq == "batch":
             update_freq = 1
         elif update_freq != "epoch":
-            update_freq = check_number(update_freq, "update_freq", owner, low=1, integer=True)
+            if isinstance(update_freq, bool) or not isinstance(update_freq, int) or \
+                    update_freq < 1:
+                raise ValueError(
+                    f"Argument `update_freq` of {owner}: expected 'epoch', 'batch' or a positive "
+                    f"number of batches, received {update_freq!r}.")
         self.update_freq = update_freq
         self.write_graph = bool(write_graph)
         self.write_steps_per_second = bool(write_steps_per_second)
