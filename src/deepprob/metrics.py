@@ -19,6 +19,7 @@ import torch
 
 from deepprob import losses as losses_mod
 from deepprob._errors import unknown
+from deepprob.losses._utils import align, snake_case
 
 
 class Metric:
@@ -31,7 +32,7 @@ class Metric:
     """
 
     def __init__(self, name: str | None = None, dtype=None):
-        self.name = name or losses_mod._snake(type(self).__name__)
+        self.name = name or snake_case(type(self).__name__)
         self.dtype = dtype or torch.float32
         self._state: dict[str, torch.Tensor] = {}
 
@@ -148,7 +149,7 @@ class MeanMetricWrapper(Mean):
 
 # -- per-sample functions ------------------------------------------------------------------------
 def binary_accuracy(y_true, y_pred, threshold: float = 0.5) -> torch.Tensor:
-    y_true, y_pred = losses_mod._align(y_true, y_pred)
+    y_true, y_pred = align(y_true, y_pred)
     return (y_true == (y_pred > threshold).to(y_true.dtype)).to(torch.float32).mean(dim=-1)
 
 
@@ -181,7 +182,7 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k: int = 5) -> torch.Tenso
 
 
 def accuracy(y_true, y_pred) -> torch.Tensor:
-    y_true, y_pred = losses_mod._align(y_true, y_pred)
+    y_true, y_pred = align(y_true, y_pred)
     return (y_true == y_pred).to(torch.float32).mean(dim=-1)
 
 
@@ -192,7 +193,7 @@ def _class(name: str, fn: Callable, params: dict, doc: str):
         values.update(kwargs)
         MeanMetricWrapper.__init__(self, fn, name=name or default, dtype=dtype, **values)
 
-    default = losses_mod._snake(name)
+    default = snake_case(name)
     cls = type(name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc})
     cls.__module__ = __name__
     return cls
@@ -235,7 +236,7 @@ class RootMeanSquaredError(Mean):
     """``sqrt(mean((y_true - y_pred) ** 2))`` over all values seen."""
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        y_true, y_pred = losses_mod._align(y_true, y_pred)
+        y_true, y_pred = align(y_true, y_pred)
         Mean.update_state(self, torch.square(y_pred - y_true), sample_weight)
 
     def result(self) -> torch.Tensor:
@@ -259,7 +260,7 @@ class _Thresholded(Metric):
                 raise ValueError(f"Argument `thresholds`: values must lie in [0, 1], received {t}.")
 
     def _counts(self, y_true, y_pred, sample_weight):
-        y_true, y_pred = losses_mod._align(y_true, y_pred)
+        y_true, y_pred = align(y_true, y_pred)
         thr = torch.tensor(self.thresholds, dtype=y_pred.dtype, device=y_pred.device)
         pred = (y_pred.reshape(-1, 1) > thr).to(self.dtype)          # (n, T)
         true = (y_true.reshape(-1, 1) > 0.5).to(self.dtype)
