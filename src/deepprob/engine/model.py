@@ -82,6 +82,19 @@ class Model(Trainer, Layer):
             else:
                 self.add_module(f"_graph_module_{i}", owned)
 
+    def __call__(self, *args, **kwargs):
+        # Keras accepts a one-element list for a single-input model (`decoder(encoder.outputs)`).
+        if args and isinstance(args[0], (list, tuple)) and len(args[0]) == 1 and \
+                self._single_input():
+            args = (args[0][0],) + args[1:]
+        return super().__call__(*args, **kwargs)
+
+    def _single_input(self) -> bool:
+        graph = self.__dict__.get("_graph")
+        if graph is not None:
+            return len(graph.inputs) == 1
+        return type(self).__name__ == "Sequential" or hasattr(self, "_seq")
+
     # -- structure -----------------------------------------------------------------------------
     @property
     def layers(self) -> list[nn.Module]:

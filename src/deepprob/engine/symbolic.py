@@ -228,6 +228,11 @@ def is_symbolic(structure) -> bool:
 # -- shape inference -----------------------------------------------------------------------------
 def _placeholder(kt: KerasTensor, size: int, device: str):
     if kt.is_object:
+        # A distribution (or other object) output: the example made for this placeholder size,
+        # so batch sizes agree with the other placeholders of the same run.
+        examples = kt.__dict__.get("_examples")
+        if examples is not None:
+            return examples[_PLACEHOLDER_SIZES.index(size)]
         return kt._example
     shape = tuple(size if d is None else d for d in kt.shape)
     return torch.zeros(shape, dtype=kt.dtype, device=device)
@@ -259,7 +264,10 @@ def _spec(value, reference, other) -> Any:
         shape = tuple(batch_shape) + tuple(event_shape)
         if shape:
             shape = (None,) + shape[1:]
-    return KerasTensor(shape, torch.float32, example=value)
+    kt = KerasTensor(shape, torch.float32, example=value)
+    if other is not None and type(other) is type(value):
+        kt._examples = (value, other)
+    return kt
 
 
 def infer_outputs(op: Callable, args: tuple, kwargs: dict) -> Any:
