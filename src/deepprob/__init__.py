@@ -15,7 +15,7 @@ _SUBMODULES = {
     "activations", "applications", "backend", "bijectors", "callbacks", "cli", "config",
     "constraints", "data", "datasets", "distribute", "distributions", "engine", "initializers",
     "layers", "losses", "metrics", "models", "optimizers", "plot", "preprocessing",
-    "regularizers", "saving", "text", "timeseries", "uncertainty", "util", "utils",
+    "regularizers", "saving", "text", "timeseries", "uncertainty", "util", "utils", "vae",
 }
 _ENGINE_NAMES = {"Sequential": "sequential", "Model": "model", "Input": "input_layer"}
 

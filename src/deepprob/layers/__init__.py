@@ -67,6 +67,37 @@ from deepprob.layers.pooling import (
     MaxPooling3D,
 )
 from deepprob.layers.preprocessing_basic import Rescaling
+from deepprob.layers.probabilistic import (
+    CategoricalMixtureOfOneHotCategorical,
+    Convolution1DFlipout,
+    Convolution1DReparameterization,
+    Convolution2DFlipout,
+    Convolution2DReparameterization,
+    DenseFlipout,
+    DenseLocalReparameterization,
+    DenseReparameterization,
+    DenseVariational,
+    DistributionLambda,
+    IndependentBernoulli,
+    IndependentLogistic,
+    IndependentNormal,
+    IndependentPoisson,
+    KLDivergenceAddLoss,
+    KLDivergenceRegularizer,
+    MixtureLogistic,
+    MixtureNormal,
+    MixtureSameFamily,
+    MultivariateNormalTriL,
+    OneHotCategorical,
+    VariableLayer,
+    default_loc_scale_fn,
+    default_mean_field_normal_fn,
+    default_multivariate_normal_fn,
+    posterior_mean_field,
+    posterior_multivariate_normal_tril,
+    prior_standard_normal,
+    prior_trainable,
+)
 from deepprob.layers.reshaping import (
     Cropping1D,
     Cropping2D,
@@ -81,4 +112,4 @@ AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePoo
 
 __all__ = [name for name in dir() if not name.startswith("_") and name[0].isupper()
            or name in ("add", "average", "concatenate", "dot", "maximum", "minimum", "multiply",
-                       "subtract")]
+                       "subtract") or name.startswith(("default_", "posterior_", "prior_"))]
