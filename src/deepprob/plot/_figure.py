@@ -54,6 +54,7 @@ def save(fig, path: Any, dpi: int = 100) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             fig.savefig(f, format="png", dpi=dpi, bbox_inches="tight")
+        _default_mode(tmp)  # mkstemp makes it private (0600)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -100,3 +101,9 @@ def class_labels(values: Any, argument: str, n: int | None = None) -> np.ndarray
             raise ValueError(
                 f"Argument `{argument}`: expected integer labels, received non-integer values.")
     return arr.astype(np.int64)
+
+
+def _default_mode(path: str) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)

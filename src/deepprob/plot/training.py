@@ -40,6 +40,8 @@ def history(history, metrics=None, path: Any = None, ncols: int = 3):
         >>> history = model.fit(x, y, validation_split=0.2, epochs=10, verbose=0)
         >>> fig = dp.plot.history(history, path="curves.png")
     """
+    from matplotlib.ticker import MaxNLocator
+
     logs, epochs = _history_dict(history)
     if not logs:
         raise ValueError("Argument `history` holds no logged values (did fit run any epoch?).")
@@ -74,6 +76,7 @@ def history(history, metrics=None, path: Any = None, ncols: int = 3):
                     markersize=3, label=label)
         ax.set_title(base)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if base in ("learning_rate", "lr"):
             ax.set_yscale("log")
         ax.grid(True, alpha=0.3)

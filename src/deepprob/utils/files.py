@@ -181,6 +181,7 @@ def _download(origin: str, fpath: str, progress: bool) -> None:
                     raise OSError(
                         f"URL fetch failure on {origin}: the download stopped after {done} of "
                         f"{total} bytes.")
+        _default_mode(tmp)  # mkstemp makes it private (0600)
         os.replace(tmp, fpath)
     except BaseException:
         if os.path.exists(tmp):
@@ -276,3 +277,9 @@ def _check_member(root: Path, name: str, archive) -> None:
         raise ValueError(
             f"get_file: archive {os.fspath(archive)!r} holds {name!r}, which would be written "
             f"outside {root}; refusing to extract it.")
+
+
+def _default_mode(path: str) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
