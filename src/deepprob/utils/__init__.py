@@ -1,4 +1,5 @@
-"""Utilities: seeding (``set_random_seed``) and, as they land, data helpers."""
+"""Utilities: seeding, ``to_categorical`` / ``normalize``, ``get_file``, and helpers Keras keeps
+under ``keras.utils``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import random
 
 import numpy as np
 import torch
+
+from deepprob.utils.files import extract_archive, get_file, hash_file
+from deepprob.utils.numerical import normalize, to_categorical
 
 
 def set_random_seed(seed: int) -> None:
