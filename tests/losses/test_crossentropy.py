@@ -258,3 +258,35 @@ def test_ignore_class_is_left_out_of_the_mean(from_logits):
     torch.testing.assert_close(
         losses.SparseCategoricalCrossentropy(from_logits=from_logits, ignore_class=-1,
                                              reduction="sum")(labels, pred), per.sum())
+
+
+# -- fused training-step paths ---------------------------------------------------------------------
+def _general(loss, y, p):
+    # the per-sample path, reduced by Loss: what the fused call must reproduce
+    return losses.Loss.__call__(loss, y, p)
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_fused_means_equal_the_general_path(smoothing):
+    z = torch.randn(9, 4) * 5
+    labels = torch.randint(0, 4, (9,))
+    soft = torch.softmax(z, -1)
+    soft._keras_logits = z
+    cce = losses.CategoricalCrossentropy(label_smoothing=smoothing)
+    onehot = F.one_hot(labels, 4).float()
+    torch.testing.assert_close(cce(onehot, soft), _general(cce, onehot, soft))
+    zb = torch.randn(9, 1) * 5
+    sig = torch.sigmoid(zb)
+    sig._keras_logits = zb
+    yb = torch.randint(0, 2, (9, 1)).float()
+    bce = losses.BinaryCrossentropy(label_smoothing=smoothing)
+    for target in (yb, yb[:, 0], yb.long()):
+        torch.testing.assert_close(bce(target, sig), _general(bce, target, sig))
+    logit_bce = losses.BinaryCrossentropy(from_logits=True, label_smoothing=smoothing)
+    torch.testing.assert_close(logit_bce(yb, zb), _general(logit_bce, yb, zb))
+    scce = losses.SparseCategoricalCrossentropy()
+    for target in (labels, labels[:, None], labels.to(torch.int32), labels.to(torch.uint8)):
+        torch.testing.assert_close(scce(target, soft), _general(scce, target, soft))
+        torch.testing.assert_close(scce(target, soft), F.cross_entropy(z, labels))
+    with pytest.raises(ValueError, match="label 4"):
+        scce(torch.tensor([0, 1, 2, 3, 4, 0, 1, 2, 3]), soft)

@@ -222,3 +222,69 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing: bool = Fals
     if apply_class_balancing:
         focal = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)) * focal
     return focal.mean(dim=axis)
+
+
+def _fused_target(y_true, logits: torch.Tensor) -> torch.Tensor | None:
+    if not isinstance(y_true, torch.Tensor) or y_true.device != logits.device:
+        return None
+    if y_true.shape != logits.shape:
+        if not (y_true.dim() == logits.dim() - 1 and logits.shape[-1] == 1
+                and y_true.shape == logits.shape[:-1]):
+            return None
+        y_true = y_true.unsqueeze(-1)
+    return y_true if y_true.dtype == logits.dtype else y_true.to(logits.dtype)
+
+
+def binary_crossentropy_mean(y_true, y_pred, from_logits: bool = False,
+                             label_smoothing: float = 0.0, axis: int = -1) -> torch.Tensor | None:
+    """The mean of :func:`binary_crossentropy` over the batch in one fused call, or ``None`` when
+    there are no logits (the caller then takes the general path).
+
+    Args:
+        y_true: targets, the shape of ``y_pred`` (or without its trailing 1).
+        y_pred: logits (``from_logits=True``) or a sigmoid output carrying ``_keras_logits``.
+        from_logits: whether ``y_pred`` holds logits.
+        label_smoothing: as :func:`binary_crossentropy`.
+        axis: unused (the mean over every axis does not depend on it).
+
+    Example:
+        >>> binary_crossentropy_mean(torch.ones(2, 1), torch.zeros(2, 1), from_logits=True)
+        tensor(0.6931)
+    """
+    if not isinstance(y_pred, torch.Tensor):
+        return None
+    logits = y_pred if from_logits else keras_logits(y_pred, "sigmoid")
+    target = None if logits is None else _fused_target(y_true, logits)
+    if target is None:
+        return None
+    if label_smoothing:
+        target = target * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    return F.binary_cross_entropy_with_logits(logits, target)
+
+
+def categorical_crossentropy_mean(y_true, y_pred, from_logits: bool = False,
+                                  label_smoothing: float = 0.0,
+                                  axis: int = -1) -> torch.Tensor | None:
+    """The mean of :func:`categorical_crossentropy` over a ``(n, k)`` batch in one fused call, or
+    ``None`` when there are no logits or the shapes need the general path.
+
+    Args:
+        y_true: one-hot targets of shape ``(n, k)``.
+        y_pred: logits (``from_logits=True``) or a softmax output carrying ``_keras_logits``.
+        from_logits: whether ``y_pred`` holds logits.
+        label_smoothing: as :func:`categorical_crossentropy`.
+        axis: the class axis (-1 or 1).
+
+    Example:
+        >>> categorical_crossentropy_mean(torch.eye(2), torch.zeros(2, 2), from_logits=True)
+        tensor(0.6931)
+    """
+    if not isinstance(y_pred, torch.Tensor) or y_pred.dim() != 2 or axis not in (-1, 1):
+        return None
+    logits = y_pred if from_logits else keras_logits(y_pred, "softmax")
+    if logits is None or not isinstance(y_true, torch.Tensor) or y_true.shape != logits.shape:
+        return None
+    target = _fused_target(y_true, logits)
+    if target is None:
+        return None
+    return F.cross_entropy(logits, target, label_smoothing=float(label_smoothing))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
+import torch.nn.functional as F
 
 from deepprob._errors import unknown
 from deepprob.losses import crossentropy, regression
@@ -21,6 +22,7 @@ from deepprob.losses._utils import snake_case
 from deepprob.losses.hinge import categorical_hinge, hinge, squared_hinge
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
+_MEANS = ("sum_over_batch_size", "mean", "mean_with_sample_weight")
 
 
 def _weights_like(sample_weight, values: torch.Tensor) -> torch.Tensor:
@@ -162,8 +164,21 @@ class LossFunctionWrapper(Loss):
         self.fn_name = getattr(fn, "__name__", self.name)
         self.fn_kwargs = kwargs
 
+    fused_mean: Callable | None = None
+    """Optional ``fn(y_true, y_pred, **kwargs)`` giving the unweighted mean in one fused call,
+    or None to take the general path (set by the cross-entropy classes)."""
+
     def call(self, y_true, y_pred):
         return self.fn(y_true, y_pred, **self.fn_kwargs)
+
+    def __call__(self, y_true, y_pred, sample_weight=None) -> torch.Tensor:
+        fused = self.fused_mean
+        if (fused is not None and sample_weight is None and self.dtype is None
+                and self.reduction in _MEANS):
+            value = fused(y_true, y_pred, **self.fn_kwargs)
+            if value is not None:
+                return value
+        return Loss.__call__(self, y_true, y_pred, sample_weight)
 
     def get_config(self) -> dict:
         config = {**super().get_config(), **self.fn_kwargs}
@@ -186,7 +201,8 @@ class LossFunctionWrapper(Loss):
         return cls(**config)
 
 
-def _loss_class(class_name: str, fn: Callable, default_name: str, params: dict, doc: str):
+def _loss_class(class_name: str, fn: Callable, default_name: str, params: dict, doc: str,
+                fused_mean: Callable | None = None):
     """A LossFunctionWrapper subclass with Keras's constructor: ``params``, then ``reduction``,
     ``name`` and ``dtype``, positionally or by keyword."""
     order = [*params, "reduction", "name", "dtype"]
@@ -208,7 +224,9 @@ def _loss_class(class_name: str, fn: Callable, default_name: str, params: dict, 
             self, fn, reduction=kwargs.get("reduction", "sum_over_batch_size"),
             name=kwargs.get("name") or default_name, dtype=kwargs.get("dtype"), **values)
 
-    cls = type(class_name, (LossFunctionWrapper,), {"__init__": __init__, "__doc__": doc})
+    cls = type(class_name, (LossFunctionWrapper,), {"__init__": __init__, "__doc__": doc,
+                                                    "fused_mean": staticmethod(fused_mean)
+                                                    if fused_mean else None})
     cls.__module__ = __name__
     return cls
 
@@ -278,7 +296,8 @@ BinaryCrossentropy = _loss_class(
          "        from_logits: whether predictions are logits (False).\n"
          "        label_smoothing: squeeze targets towards 0.5 (0.0).\n"
          "        axis: the axis averaged over (-1).\n",
-         "BinaryCrossentropy(from_logits=True)(torch.ones(1, 1), torch.zeros(1, 1))  # log 2"))
+         "BinaryCrossentropy(from_logits=True)(torch.ones(1, 1), torch.zeros(1, 1))  # log 2"),
+    fused_mean=crossentropy.binary_crossentropy_mean)
 BinaryFocalCrossentropy = _loss_class(
     "BinaryFocalCrossentropy", crossentropy.binary_focal_crossentropy,
     "binary_focal_crossentropy",
@@ -295,7 +314,8 @@ CategoricalCrossentropy = _loss_class(
          "        from_logits: whether predictions are logits (False).\n"
          "        label_smoothing: ``y * (1 - s) + s / num_classes`` (0.0).\n"
          "        axis: the class axis (-1).\n",
-         "CategoricalCrossentropy()(torch.tensor([[0.0, 1.0]]), torch.tensor([[0.5, 0.5]]))"))
+         "CategoricalCrossentropy()(torch.tensor([[0.0, 1.0]]), torch.tensor([[0.5, 0.5]]))"),
+    fused_mean=crossentropy.categorical_crossentropy_mean)
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
@@ -330,6 +350,26 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     def call(self, y_true, y_pred):
         return crossentropy.sparse_categorical_crossentropy(
             y_true, y_pred, check_labels=self.check_labels, **self.fn_kwargs)
+
+    def __call__(self, y_true, y_pred, sample_weight=None) -> torch.Tensor:
+        # The training step's common case in one fused call: (n, k) logits (or a softmax output
+        # carrying them), (n,) or (n, 1) integer labels, an unweighted mean.
+        if (sample_weight is None and self.dtype is None
+                and self.reduction in ("sum_over_batch_size", "mean", "mean_with_sample_weight")
+                and self.fn_kwargs["ignore_class"] is None
+                and isinstance(y_pred, torch.Tensor) and y_pred.dim() == 2
+                and isinstance(y_true, torch.Tensor) and not y_true.is_floating_point()
+                and y_true.device == y_pred.device):
+            logits = (y_pred if self.fn_kwargs["from_logits"]
+                      else crossentropy.keras_logits(y_pred, "softmax"))
+            labels = y_true.reshape(-1) if y_true.dim() == 2 and y_true.shape[1] == 1 else y_true
+            if logits is not None and labels.dim() == 1 and labels.shape[0] == logits.shape[0]:
+                if labels.dtype != torch.int64:
+                    labels = labels.long()
+                if self.check_labels:
+                    crossentropy.check_sparse_labels(labels, logits.shape[1])
+                return F.cross_entropy(logits, labels)
+        return super().__call__(y_true, y_pred, sample_weight)
 
 
 CLASSES: dict[str, type] = {
