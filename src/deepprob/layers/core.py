@@ -31,6 +31,7 @@ def apply_activation(fn, logits_kind, z):
     out = fn(z)
     if logits_kind is not None:
         out._keras_logits = z
+        out._keras_logits_kind = logits_kind
     return out
 
 
