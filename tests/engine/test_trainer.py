@@ -197,3 +197,55 @@ def test_unknown_loss_and_optimizer_strings():
         model.compile(optimizer="adma", loss="mse")
     with pytest.raises(ValueError, match="mse"):
         model.compile(optimizer="adam", loss="mse_typo")
+
+
+def test_validation_freq_and_initial_epoch():
+    x = np.random.rand(40, 2).astype("float32")
+    model = dp.Sequential([dp.layers.Dense(1, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(x, x.sum(1), epochs=5, initial_epoch=1, validation_data=(x, x.sum(1)),
+                        validation_freq=2, verbose=0)
+    assert history.epoch == [1, 2, 3, 4]
+    assert len(history.history["loss"]) == 4 and len(history.history["val_loss"]) == 2
+
+
+def test_steps_per_epoch_on_arrays_continues_through_the_data():
+    x = np.arange(10, dtype="float32")[:, None]
+    seen = []
+
+    class Record(dp.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            seen.append(batch)
+
+    model = dp.Sequential([dp.layers.Dense(1, input_shape=(1,))])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, x, batch_size=4, epochs=2, steps_per_epoch=2, shuffle=False, verbose=0,
+              callbacks=[Record()])
+    assert seen == [0, 1, 0, 1]
+
+
+def test_device_selection():
+    dp.config.set_device("cpu")
+    try:
+        assert dp.config.get_device().type == "cpu"
+        with pytest.raises(ValueError, match="device"):
+            dp.config.set_device("not-a-device")
+        if not torch.cuda.is_available():
+            with pytest.raises(ValueError, match="CUDA is not available"):
+                dp.config.set_device("cuda")
+    finally:
+        dp.config.set_device(None)
+
+
+def test_jit_compile_matches_eager():
+    x = np.random.rand(64, 3).astype("float32")
+    y = x @ np.array([[1.0], [-2.0], [0.5]], "float32")
+    results = []
+    for jit in (False, True):
+        dp.utils.set_random_seed(3)
+        model = dp.Sequential([dp.layers.Dense(4, activation="tanh", input_shape=(3,)),
+                               dp.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse", jit_compile=jit)
+        model.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0)
+        results.append(model.predict(x, verbose=0))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-4, atol=1e-5)
