@@ -229,7 +229,16 @@ class Trainer:
             for i, loss_fn in enumerate(state.losses):
                 if loss_fn is None:
                     continue
-                value = loss_fn(ys[i], preds[i], sample_weight=sample_weight)
+                try:
+                    value = loss_fn(ys[i], preds[i], sample_weight=sample_weight)
+                except TypeError as err:
+                    # A wrapped fn returning a distribution fails inside the reduction: say so.
+                    raw = _raw_loss_output(loss_fn, ys[i], preds[i])
+                    if raw is not None and not isinstance(raw, torch.Tensor | float | int):
+                        raise _loss_type_error(state.output_names[i], loss_fn, raw) from err
+                    raise
+                if not isinstance(value, torch.Tensor):
+                    raise _loss_type_error(state.output_names[i], loss_fn, value)
                 name = f"{state.output_names[i]}_loss" if len(state.losses) > 1 else "loss"
                 terms.append((name, value))
                 weighted = value if state.weights[i] == 1.0 else value * state.weights[i]
@@ -796,3 +805,29 @@ def _concat(chunks: list):
 def steps_for(n: int, batch_size: int) -> int:
     return math.ceil(n / batch_size)
 
+
+
+def _raw_loss_output(loss_fn, y_true, y_pred):
+    """The unreduced value of a ``Loss`` (its ``call``), or None when it cannot be had."""
+    call = getattr(loss_fn, "call", None)
+    if call is None:
+        return None
+    try:
+        return call(y_true, y_pred)
+    except Exception:  # noqa: BLE001 - only used to explain another error
+        return None
+
+
+def _loss_type_error(output_name: str, loss_fn, value) -> TypeError:
+    """The error for a loss that returned something other than a tensor."""
+    what = type(value).__name__
+    hint = ""
+    if hasattr(value, "log_prob") and hasattr(value, "sample"):
+        what = f"a distribution ({what})"
+        hint = " (a distribution is not a loss value)"
+    name = getattr(loss_fn, "name", None) or getattr(loss_fn, "__name__", type(loss_fn).__name__)
+    return TypeError(
+        f"The loss {name!r} for output {output_name!r} returned {what} instead of a "
+        f"torch.Tensor{hint}: a loss on a distribution output must reduce it to numbers, e.g. "
+        f"`loss=lambda y, rv: -rv.log_prob(y)`."
+    )
