@@ -1,0 +1,230 @@
+"""Probabilistic layers' ``fit()`` against hand-written PyTorch, in one run (issue 7, Speed).
+
+Two workloads:
+  vae  the courses' VAE: Flatten -> Dense(256, relu) -> Dense(64, relu) ->
+       Dense(MultivariateNormalTriL.params_size(2)) -> MultivariateNormalTriL(2) with a
+       KLDivergenceRegularizer(N(0, I)); decoder Dense(64) -> Dense(256) -> Dense(784) ->
+       IndependentBernoulli((28, 28)); loss -log_prob; Adam(1e-3); batch 64, 300 steps.
+       Hand-written: the same Linear layers, a torch MultivariateNormal posterior with a
+       softplus-diagonal scale_tril, BCE-with-logits reconstruction, the single-sample KL.
+  dv   the courses' Bayes-by-backprop regression: DenseVariational(8, sigmoid) ->
+       DenseVariational(2) -> IndependentNormal(1), posterior
+       VariableLayer(MultivariateNormalTriL.params_size(n)) -> MultivariateNormalTriL(n), fixed
+       prior MultivariateNormalDiag(0, I), kl_weight 1 / 1000, RMSprop(0.005); batch 100,
+       2,000 steps. Hand-written (the naive loop a user writes): each step builds the posteriors
+       and the prior as torch distributions, samples each layer's weights and adds
+       log q(w) - log p(w).
+
+Synthetic data of the real shapes. Each timing is a full ``fit`` (or loop) after a warm-up;
+best of ``--repeats``. Prints steps/s and time ratios (deepprob / hand-written).
+
+Usage: python benchmarks/bench_probabilistic.py [vae dv] [--repeats N] [--threads N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import torch
+import torch.nn.functional as F
+
+LATENT = 2
+
+
+# -- VAE --------------------------------------------------------------------------------------
+def vae_data(n: int):
+    g = torch.Generator().manual_seed(0)
+    return (torch.rand(n, 28, 28, generator=g) > 0.7).float()
+
+
+def vae_deepprob():
+    import deepprob as dp
+
+    tfd, tfpl = dp.distributions, dp.layers
+    prior = tfd.MultivariateNormalDiag(loc=torch.zeros(LATENT))
+    encoder = dp.Sequential([
+        dp.layers.Flatten(input_shape=(28, 28)),
+        dp.layers.Dense(256, activation="relu"),
+        dp.layers.Dense(64, activation="relu"),
+        dp.layers.Dense(tfpl.MultivariateNormalTriL.params_size(LATENT)),
+        tfpl.MultivariateNormalTriL(LATENT,
+                                    activity_regularizer=tfpl.KLDivergenceRegularizer(prior)),
+    ])
+    decoder = dp.Sequential([
+        dp.layers.Dense(64, activation="relu", input_shape=(LATENT,)),
+        dp.layers.Dense(256, activation="relu"),
+        dp.layers.Dense(tfpl.IndependentBernoulli.params_size((28, 28))),
+        tfpl.IndependentBernoulli((28, 28)),
+    ])
+    vae = dp.Model(inputs=encoder.inputs, outputs=decoder(encoder.outputs[0]))
+    vae.compile(loss=lambda x, rv_x: -rv_x.log_prob(x), optimizer=dp.optimizers.Adam(1e-3))
+    return vae
+
+
+class TorchVAE(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+
+        def lin(i, o):
+            layer = torch.nn.Linear(i, o)
+            torch.nn.init.xavier_uniform_(layer.weight)
+            torch.nn.init.zeros_(layer.bias)
+            return layer
+
+        self.enc = torch.nn.Sequential(lin(784, 256), torch.nn.ReLU(), lin(256, 64),
+                                       torch.nn.ReLU(), lin(64, LATENT + 3))
+        self.dec = torch.nn.Sequential(lin(LATENT, 64), torch.nn.ReLU(), lin(64, 256),
+                                       torch.nn.ReLU(), lin(256, 784))
+        self.prior = torch.distributions.MultivariateNormal(torch.zeros(LATENT),
+                                                            torch.eye(LATENT))
+
+    def loss(self, x):
+        p = self.enc(x.reshape(x.shape[0], -1))
+        diag = F.softplus(p[:, 2:4]) + 1e-5
+        tril = torch.diag_embed(diag)
+        tril = tril + F.pad(p[:, 4:5], (0, 0)).unsqueeze(-1) * torch.tensor([[0., 0.], [1., 0.]])
+        q = torch.distributions.MultivariateNormal(p[:, :2], scale_tril=tril)
+        z = q.rsample()
+        logits = self.dec(z)
+        rec = F.binary_cross_entropy_with_logits(logits, x.reshape(x.shape[0], -1),
+                                                 reduction="none").sum(-1)
+        return (rec + q.log_prob(z) - self.prior.log_prob(z)).mean()
+
+
+def vae_torch_run(x, steps: int, batch: int):
+    model = TorchVAE()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
+    perm = torch.randperm(len(x))
+    for i in range(steps):
+        xb = x[perm[i * batch:(i + 1) * batch]]
+        opt.zero_grad()
+        model.loss(xb).backward()
+        opt.step()
+
+
+# -- DenseVariational regression ---------------------------------------------------------------
+N_DV = 1000
+
+
+def dv_data(n: int):
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(n, 1, generator=g) * 2 - 1
+    y = x ** 3 + 0.1 * torch.randn(n, 1, generator=g)
+    return x, y
+
+
+def dv_deepprob():
+    import deepprob as dp
+
+    tfd, tfpl = dp.distributions, dp.layers
+
+    def prior(kernel_size, bias_size, dtype=None):
+        n = kernel_size + bias_size
+        return dp.Sequential([tfpl.DistributionLambda(
+            lambda t: tfd.MultivariateNormalDiag(loc=torch.zeros(n), scale_diag=torch.ones(n)))])
+
+    def posterior(kernel_size, bias_size, dtype=None):
+        n = kernel_size + bias_size
+        return dp.Sequential([
+            tfpl.VariableLayer(tfpl.MultivariateNormalTriL.params_size(n), dtype=dtype),
+            tfpl.MultivariateNormalTriL(n),
+        ])
+
+    model = dp.Sequential([
+        tfpl.DenseVariational(8, posterior, prior, kl_weight=1 / N_DV, activation="sigmoid",
+                              input_shape=(1,)),
+        tfpl.DenseVariational(tfpl.IndependentNormal.params_size(1), posterior, prior,
+                              kl_weight=1 / N_DV),
+        tfpl.IndependentNormal(1),
+    ])
+    model.compile(loss=lambda y, rv: -rv.log_prob(y), optimizer=dp.optimizers.RMSprop(0.005))
+    return model
+
+
+def _tril(params: torch.Tensor, n: int) -> torch.Tensor:
+    """The naive user's fill-triangular with a softplus diagonal (TFP's FillScaleTriL)."""
+    rows, cols = torch.tril_indices(n, n)
+    m = torch.zeros(n, n).index_put((rows, cols), params)
+    d = torch.diagonal(m)
+    return m + torch.diag_embed(F.softplus(d) + 1e-5 - d)
+
+
+def dv_torch_run(x, y, steps: int, batch: int):
+    sizes = [(1, 8), (8, 2)]
+    params = [torch.zeros(n + n * (n + 1) // 2, requires_grad=True)
+              for n in (i * o + o for i, o in sizes)]
+    opt = torch.optim.RMSprop(params, lr=0.005, alpha=0.9, eps=1e-7)
+    perm = torch.cat([torch.randperm(len(x)) for _ in range(steps * batch // len(x) + 1)])
+    for step in range(steps):
+        idx = perm[step * batch:(step + 1) * batch]
+        h, kl = x[idx], 0.0
+        for (i, o), p in zip(sizes, params, strict=True):
+            n = i * o + o
+            q = torch.distributions.MultivariateNormal(p[:n], scale_tril=_tril(p[n:], n))
+            prior = torch.distributions.MultivariateNormal(torch.zeros(n), torch.eye(n))
+            w = q.rsample()
+            kl = kl + (q.log_prob(w) - prior.log_prob(w)) / N_DV
+            h = h @ w[:i * o].reshape(i, o) + w[i * o:]
+            if o == 8:
+                h = torch.sigmoid(h)
+        scale = 1e-3 + F.softplus(0.05 * h[:, 1:])  # TFP IndependentNormal head's scale
+        nll = -torch.distributions.Normal(h[:, :1], scale).log_prob(y[idx]).mean()
+        opt.zero_grad()
+        (nll + kl).backward()
+        opt.step()
+
+
+# -- driver -----------------------------------------------------------------------------------
+def _best(fn, repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def run(kind: str, repeats: int) -> tuple[float, float, int]:
+    if kind == "vae":
+        steps, batch = 300, 64
+        x = vae_data(steps * batch)
+        dp_model = vae_deepprob()
+        dp_model.fit(x[:batch * 5], x[:batch * 5], batch_size=batch, verbose=0)  # warm-up
+        vae_torch_run(x, 5, batch)
+        ours = _best(lambda: dp_model.fit(x, x, batch_size=batch, epochs=1, verbose=0), repeats)
+        theirs = _best(lambda: vae_torch_run(x, steps, batch), repeats)
+    else:
+        steps, batch = 2000, 100
+        x, y = dv_data(N_DV)
+        dp_model = dv_deepprob()
+        dp_model.fit(x, y, batch_size=batch, epochs=1, verbose=0)  # warm-up
+        dv_torch_run(x, y, 10, batch)
+        epochs = steps * batch // N_DV
+        ours = _best(lambda: dp_model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0),
+                     repeats)
+        theirs = _best(lambda: dv_torch_run(x, y, steps, batch), repeats)
+    return ours, theirs, steps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workloads", nargs="*", default=["vae", "dv"], help="vae and/or dv")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    for kind in args.workloads:
+        if kind not in ("vae", "dv"):
+            parser.error(f"unknown workload {kind!r}: expected 'vae' or 'dv'")
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    print(f"torch {torch.__version__}, {args.threads} intra-op thread(s), best of {args.repeats}")
+    print(f"{'workload':10s} {'deepprob steps/s':>17s} {'torch steps/s':>14s} "
+          f"{'time ratio':>11s}")
+    for kind in args.workloads:
+        ours, theirs, steps = run(kind, args.repeats)
+        print(f"{kind:10s} {steps / ours:17.1f} {steps / theirs:14.1f} {ours / theirs:10.2f}x")
+
+
+if __name__ == "__main__":
+    main()
