@@ -313,13 +313,16 @@ def affine_transform_batch(x: torch.Tensor, matrices, fill_mode: str = "nearest"
     _check_choice(interpolation, ("nearest", "bilinear", "bicubic"), "interpolation",
                   "interpolation")
     n, h, w, c = x.shape
-    m = torch.as_tensor(np.asarray(matrices), dtype=torch.float64)[:, :2, :]
+    f64 = {"dtype": torch.float64, "device": x.device}
+    if isinstance(matrices, torch.Tensor):
+        m = matrices.to(**f64)[:, :2, :]
+    else:
+        m = torch.as_tensor(np.asarray(matrices), **f64)[:, :2, :]
     # Pixel -> normalized coordinates (align_corners=True): u = 2 p / (size - 1) - 1.
     sx, sy = 2.0 / max(w - 1, 1), 2.0 / max(h - 1, 1)
-    norm = torch.tensor([[sx, 0.0, -1.0], [0.0, sy, -1.0], [0.0, 0.0, 1.0]], dtype=torch.float64)
+    norm = torch.tensor([[sx, 0.0, -1.0], [0.0, sy, -1.0], [0.0, 0.0, 1.0]], **f64)
     denorm = torch.linalg.inv(norm)
-    full = torch.cat([m, torch.tensor([[[0.0, 0.0, 1.0]]], dtype=torch.float64).expand(n, 1, 3)],
-                     dim=1)
+    full = torch.cat([m, torch.tensor([[[0.0, 0.0, 1.0]]], **f64).expand(n, 1, 3)], dim=1)
     theta = (norm @ full @ denorm)[:, :2, :].to(x.dtype if x.is_floating_point() else torch.float32)
     xs = x if x.is_floating_point() else x.float()
     images = xs.permute(0, 3, 1, 2)  # a channels_last NCHW view, no copy
