@@ -28,7 +28,7 @@ def layer_arrays(layer_name: str, shapes: list[tuple], weight_names: list[str]) 
     return out
 
 
-def test_input(shape: tuple, seed: int = 7) -> np.ndarray:
+def sample_input(shape: tuple, seed: int = 7) -> np.ndarray:
     """A fixed batch of two images with values in [0, 255)."""
     return np.random.default_rng(seed).uniform(0, 255, size=(2,) + tuple(shape)).astype(
         "float32")
