@@ -173,3 +173,52 @@ def test_learning_epistemic_uncertainty_grows_outside_training_range():  # learn
     ratio = np.sqrt(pout.epistemic).mean() / np.sqrt(pin.epistemic).mean()
     assert ratio >= 3.0, ratio
     np.testing.assert_allclose(pin.total, pin.aleatoric + pin.epistemic, rtol=1e-6)
+
+
+def _posterior_independent_normal(kernel_size, bias_size, dtype=None):
+    n = kernel_size + bias_size
+    return dp.Sequential([
+        tfpl.VariableLayer(tfpl.IndependentNormal.params_size(n), dtype=dtype,
+                           initializer="random_normal"),
+        tfpl.IndependentNormal(n),
+    ])
+
+
+@pytest.mark.parametrize("make_posterior", [_course_posterior, _posterior_independent_normal])
+def test_fast_posterior_path_equals_the_distribution_path(make_posterior):
+    """The courses' posteriors are sampled from the variable directly: same weights, same KL
+    value and same gradients as building the distribution and calling log_prob."""
+    layer = tfpl.DenseVariational(2, make_posterior, _course_prior, kl_weight=0.5)
+    x = torch.randn(5, 3)
+    layer(x)
+    assert layer._fast is not None
+    n = 3 * 2 + 2
+    variable = layer._posterior.layers[0].kernel
+    torch.manual_seed(7)
+    out = layer(x)
+    (kl_fast,) = layer.losses
+    grad_fast = torch.autograd.grad(kl_fast + out.sum(), variable)[0]
+    torch.manual_seed(7)
+    eps = torch.randn(n)
+    q, r = layer._posterior(x), layer._prior(x)
+    loc = q.mean()
+    chol = torch.linalg.cholesky(q.covariance())
+    w = loc + chol @ eps
+    kl_ref = 0.5 * (q.log_prob(w) - r.log_prob(w))
+    out_ref = x @ w[:6].reshape(3, 2) + w[6:]
+    torch.testing.assert_close(out, out_ref, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(kl_fast, kl_ref, rtol=1e-5, atol=1e-5)
+    grad_ref = torch.autograd.grad(kl_ref + out_ref.sum(), variable)[0]
+    torch.testing.assert_close(grad_fast, grad_ref, rtol=1e-4, atol=1e-5)
+
+
+def test_fast_path_not_taken_for_other_posteriors_or_exact_kl():
+    custom = tfpl.DenseVariational(2, tfpl.posterior_mean_field, _course_prior)
+    custom(torch.randn(4, 3))
+    assert custom._fast is None
+    mean = tfpl.DenseVariational(2, lambda k, b, dtype=None: dp.Sequential([
+        tfpl.VariableLayer(2 * (k + b)), tfpl.IndependentNormal(k + b, convert_to_tensor_fn="mean")
+    ]), _course_prior)
+    out = mean(torch.ones(4, 3))
+    assert mean._fast is None
+    torch.testing.assert_close(out, torch.zeros(4, 2))  # the mean of zero parameters

@@ -15,9 +15,11 @@ Weights are resampled at every call, in training and in inference, as TFP does, 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
+import torch.nn.functional as F
 
 from deepprob.engine.layer import InputSpec, Layer
 from deepprob.layers.probabilistic import _coercion
@@ -75,6 +77,73 @@ def _same_input_each_time(prior, inputs) -> bool:
         return False
 
 
+_LOG_2PI = math.log(2 * math.pi)
+
+
+class _FastPosterior:
+    """The courses' posteriors ``Sequential([VariableLayer(params_size(n)), IndependentNormal(n)
+    | MultivariateNormalTriL(n)])`` read straight from the variable: one reparameterized draw
+    ``w = loc + scale @ eps`` and ``log q(w) = -|eps|^2 / 2 - sum(log diag scale) - n log(2 pi)
+    / 2`` (the same function of the parameters as the distribution's ``log_prob(w)``, so the
+    same gradients), without building distribution objects each step."""
+
+    def __init__(self, variable: torch.nn.Parameter, n: int, kind: str, fill=None):
+        self.variable, self.n, self.kind = variable, n, kind
+        if kind == "tril":
+            m = n * (n + 1) // 2
+            # Where FillScaleTriL puts each packed value (TFP's fill_triangular order).
+            with torch.no_grad():
+                pos = fill(torch.arange(1, m + 1, dtype=torch.float64)).round().long() - 1
+            rows, cols = torch.tril_indices(n, n, offset=-1)
+            self.rows, self.cols, self.src = rows, cols, pos[rows, cols]
+            self.diag_src = torch.diagonal(pos).clone()
+
+    def sample_and_log_prob(self) -> tuple[torch.Tensor, torch.Tensor]:
+        v, n = self.variable, self.n
+        loc = v[:n]
+        eps = torch.randn(n, dtype=v.dtype, device=v.device)
+        if self.kind == "normal":
+            scale = F.softplus(v[n:])
+            w = torch.addcmul(loc, scale, eps)
+            log_det = torch.log(scale).sum()
+        else:
+            packed = v[n:]
+            if self.src.device != v.device:
+                for name in ("rows", "cols", "src", "diag_src"):
+                    setattr(self, name, getattr(self, name).to(v.device))
+            diag = F.softplus(packed[self.diag_src]) + 1e-5
+            lower = torch.zeros(n, n, dtype=v.dtype, device=v.device).index_put(
+                (self.rows, self.cols), packed[self.src])
+            w = loc + lower @ eps + diag * eps
+            log_det = torch.log(diag).sum()
+        log_q = -0.5 * (eps @ eps) - log_det - 0.5 * n * _LOG_2PI
+        return w, log_q
+
+
+def _fast_posterior(posterior, n: int) -> _FastPosterior | None:
+    """A :class:`_FastPosterior` when ``posterior`` is one of the courses' standard forms."""
+    from deepprob.engine.sequential import Sequential
+    from deepprob.layers.probabilistic import distribution_layer as dl
+    from deepprob.layers.probabilistic.variable import VariableLayer
+
+    if type(posterior) is not Sequential or len(posterior.layers) != 2:
+        return None
+    var, head = posterior.layers
+    if (type(var) is not VariableLayer or var.activation is not None
+            or var.activity_regularizer is not None or head.activity_regularizer is not None
+            or head.convert_to_tensor_fn is not _coercion.get_convert_to_tensor_fn("sample")):
+        return None
+    if type(head) is dl.IndependentNormal and head._event_shape == (n,):
+        kind, size, fill = "normal", 2 * n, None
+    elif type(head) is dl.MultivariateNormalTriL and head._event_size == n:
+        kind, size, fill = "tril", n + n * (n + 1) // 2, head._fill
+    else:
+        return None
+    if tuple(var.kernel.shape) != (size,):
+        return None
+    return _FastPosterior(var.kernel, n, kind, fill)
+
+
 class DenseVariational(Layer):
     """Dense layer whose kernel and bias are drawn from a learned posterior (TFP's
     ``DenseVariational``).
@@ -85,7 +154,9 @@ class DenseVariational(Layer):
     sample, in Keras's ``(input_dim, units)`` row-major layout, then the bias.
 
     A prior model without parameters that ignores its input (the courses' fixed prior) is built
-    once and cached.
+    once and cached. The courses' posteriors (``VariableLayer`` then ``IndependentNormal(n)`` or
+    ``MultivariateNormalTriL(n)``) are sampled straight from the variable in one call (no
+    distribution objects per step) when the KL is the sampled estimate.
 
     Args:
         units: number of output units.
@@ -143,6 +214,7 @@ class DenseVariational(Layer):
         self._prior = self._make_prior_fn(kernel_size, bias_size, self.dtype)
         self.__dict__["_prior_cache"] = None
         self.__dict__["_prior_checked"] = False
+        self.__dict__["_fast"] = _fast_posterior(self._posterior, kernel_size + bias_size)
         self.input_spec = InputSpec(min_ndim=2, axes={-1: self._in_dim})
         self.built = True
 
@@ -180,10 +252,19 @@ class DenseVariational(Layer):
     def call(self, inputs):
         if not inputs.is_floating_point():
             inputs = inputs.to(self.dtype)
-        q = self._posterior(inputs)
-        r = self._prior_distribution(inputs)
-        w = _coercion.as_tensor(q)
-        self.add_loss(self.kl_divergence(q, r, w))
+        fast = self.__dict__.get("_fast")
+        if fast is not None and not self.kl_use_exact:
+            r = self._prior_distribution(inputs)
+            w, log_q = fast.sample_and_log_prob()
+            kl = log_q - r.log_prob(w)
+            if self.kl_weight is not None:
+                kl = kl * self.kl_weight
+            self.add_loss(kl.sum())
+        else:
+            q = self._posterior(inputs)
+            r = self._prior_distribution(inputs)
+            w = _coercion.as_tensor(q)
+            self.add_loss(self.kl_divergence(q, r, w))
         n_kernel = self._in_dim * self.units
         expected = n_kernel + (self.units if self.use_bias else 0)
         if w.shape[-1] != expected:
