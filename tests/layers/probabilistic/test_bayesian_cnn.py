@@ -7,7 +7,7 @@ The course's model as written: mean-field conv kernel and bias (TFP's defaults),
 ``MultivariateNormalDiag(0, I)`` prior, KL weighted by ``1 / number of training examples``.
 With that initial scale the logit noise dominates for the first few hundred steps (a
 hand-written torch model of the same shape plateaus at NLL ~2.4 for ~400 steps too), so the
-model needs ~1,500 steps: 12 epochs of 125 batches.
+model needs ~1,500 steps: 12 epochs of 125 batches. (One intra-op thread: conftest.py.)
 """
 
 from __future__ import annotations
@@ -20,16 +20,6 @@ import deepprob as dp
 from deepprob.layers import probabilistic as tfpl
 
 tfd = dp.distributions
-
-
-@pytest.fixture
-def one_thread():
-    """Small convolutions on a shared 2-core machine: one intra-op thread avoids OpenMP waits
-    (conv2d forward 0.8 ms on one thread vs ~24 ms on two when the other core is busy)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _digits(shared_data):
@@ -60,7 +50,7 @@ def _posterior(kernel_size, bias_size, dtype=None):
     ])
 
 
-def test_learning_bayesian_cnn_on_real_mnist(shared_data, one_thread):  # learning test (~10 s)
+def test_learning_bayesian_cnn_on_real_mnist(shared_data):  # learning test (~10 s)
     (x_train, y_train), (x_test, y_test) = _digits(shared_data)
     n = len(x_train)
 
