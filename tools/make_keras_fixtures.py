@@ -90,7 +90,7 @@ def apps(keras) -> None:
             layer.set_weights(recipe.layer_arrays(
                 layer.name, [tuple(w.shape) for w in layer.weights],
                 [w.path for w in layer.weights]))
-        x = recipe.test_input(shape)
+        x = recipe.sample_input(shape)
         arrays[f"{name}_y"] = np.asarray(model.predict(x, verbose=0))
     np.savez_compressed(OUT / "apps_parity.npz", **arrays)
     (OUT / "apps_layers.json").write_text(json.dumps(names))
