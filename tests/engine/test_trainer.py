@@ -249,3 +249,26 @@ def test_jit_compile_matches_eager():
         model.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0)
         results.append(model.predict(x, verbose=0))
     np.testing.assert_allclose(results[0], results[1], rtol=1e-4, atol=1e-5)
+
+
+def test_endless_iterator_with_len_runs_len_batches_per_epoch():
+    class Endless:
+        def __init__(self):
+            self.calls = 0
+
+        def __iter__(self):
+            return self
+
+        def __len__(self):
+            return 3
+
+        def __next__(self):
+            self.calls += 1
+            x = np.ones((4, 2), "float32")
+            return x, x.sum(1)
+
+    data = Endless()
+    model = dp.Sequential([dp.layers.Dense(1, input_shape=(2,))])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(data, epochs=2, verbose=0)
+    assert data.calls == 6

@@ -187,6 +187,13 @@ class IterableData:
         self.one_shot = isinstance(data, Iterator)
         if self.one_shot:
             self._iterator = data
+            if steps is None and hasattr(data, "__len__"):
+                # An endless iterator that knows its epoch length (ImageDataGenerator's
+                # iterators, Keras Sequences): one epoch is len(data) batches, as in Keras.
+                try:
+                    self.steps = int(len(data)) or None
+                except TypeError:
+                    pass
 
     def __len__(self) -> int | None:
         if self.steps is not None:

@@ -67,6 +67,16 @@ from deepprob.layers.pooling import (
     MaxPooling3D,
 )
 from deepprob.layers.preprocessing_basic import Rescaling
+from deepprob.layers.preprocessing_image import (
+    CenterCrop,
+    RandomBrightness,
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    Resizing,
+)
 from deepprob.layers.probabilistic import (
     CategoricalMixtureOfOneHotCategorical,
     Convolution1DFlipout,

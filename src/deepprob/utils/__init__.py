@@ -35,6 +35,10 @@ def __getattr__(name: str):
         from deepprob.engine.serialization import register_keras_serializable
 
         return register_keras_serializable
+    if name == "image_dataset_from_directory":
+        from deepprob.utils.image_dataset import image_dataset_from_directory
+
+        return image_dataset_from_directory
     if name == "timeseries_dataset_from_array":
         from deepprob.data.sequences import timeseries_dataset_from_array
 
