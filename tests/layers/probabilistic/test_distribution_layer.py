@@ -198,3 +198,22 @@ def test_learning_heteroscedastic_regression():  # learning test (~5 s)
     nll_h = dp.uncertainty.nll(yv, hetero(torch.from_numpy(xv)))
     nll_f = dp.uncertainty.nll(yv, homo(torch.from_numpy(xv)))
     assert nll_h < nll_f - 0.1, (nll_h, nll_f)
+
+
+def test_multivariate_normal_tril_layer_scale_equals_fill_scale_tril_bijector():
+    """The layer fills the Cholesky factor by one gather: same values and gradients as TFP's
+    FillScaleTriL(diag_shift=1e-5) bijector, with batch dimensions."""
+    d = 4
+    layer = dp.layers.MultivariateNormalTriL(d)
+    params = torch.randn(3, 2, dp.layers.MultivariateNormalTriL.params_size(d),
+                         requires_grad=True)
+    dist = layer(params)
+    ref = dp.bijectors.FillScaleTriL(diag_shift=1e-5).forward(params[..., d:])
+    cov = dist.covariance()
+    torch.testing.assert_close(cov, ref @ ref.transpose(-1, -2))
+    torch.testing.assert_close(torch.linalg.cholesky(cov), ref, rtol=1e-4, atol=1e-5)
+    w = torch.randn(3, 2, d)
+    g_ours = torch.autograd.grad(dist.log_prob(w).sum(), params)[0]
+    ref_dist = torch.distributions.MultivariateNormal(params[..., :d], scale_tril=ref)
+    g_ref = torch.autograd.grad(ref_dist.log_prob(w).sum(), params)[0]
+    torch.testing.assert_close(g_ours, g_ref, rtol=1e-4, atol=1e-5)

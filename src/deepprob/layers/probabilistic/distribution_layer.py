@@ -369,6 +369,26 @@ class MultivariateNormalTriL(_NamedDistributionLayer):
         from deepprob import bijectors
 
         self.__dict__["_fill"] = bijectors.FillScaleTriL(diag_shift=1e-5)
+        self.__dict__["_fill_index"] = None
+
+    def _scale_tril(self, packed: torch.Tensor) -> torch.Tensor:
+        """``FillScaleTriL(diag_shift=1e-5).forward(packed)`` by one gather (the bijector's
+        placement, read once from it): no bijector call, cache or hooks per step."""
+        d = self._event_size
+        index = self.__dict__["_fill_index"]
+        if index is None or index[0].device != packed.device:
+            with torch.no_grad():
+                m = d * (d + 1) // 2
+                pos = self._fill.forward(torch.arange(1, m + 1, dtype=torch.float64))
+                pos = pos.round().long() - 1
+            lower = torch.tril(torch.ones(d, d, dtype=torch.bool), diagonal=-1)
+            index = (pos.clamp(min=0).reshape(-1).to(packed.device), lower.to(packed.device))
+            self.__dict__["_fill_index"] = index
+        flat, lower = index
+        raw = packed[..., flat].reshape(packed.shape[:-1] + (d, d))
+        diag = F.softplus(torch.diagonal(raw, dim1=-2, dim2=-1)) + 1e-5
+        return torch.where(lower, raw, torch.zeros((), dtype=raw.dtype, device=raw.device)) \
+            + torch.diag_embed(diag)
 
     def _new_from_params(self, params):
         d = self._event_size
@@ -376,7 +396,7 @@ class MultivariateNormalTriL(_NamedDistributionLayer):
                       f"{d} + {d} x {d + 1} / 2 for event_size={d}")
         tfd = _distributions()
         return tfd.MultivariateNormalTriL(loc=params[..., :d],
-                                          scale_tril=self._fill.forward(params[..., d:]),
+                                          scale_tril=self._scale_tril(params[..., d:]),
                                           validate_args=self._validate_args)
 
     @staticmethod
