@@ -17,6 +17,16 @@ tfd = dp.distributions
 LATENT, STEPS, BATCH = 2, 600, 64
 
 
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Small dense layers: one intra-op thread (two wait on each other on a busy 2-core box)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def _mnist(shared_dir):
     """8,000 train / 2,000 held-out digits from the full t10k set when present, else the
     bundled 6,000 as 5,000 / 1,000; binarized at 0.5 as the course does."""
