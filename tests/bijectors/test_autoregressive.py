@@ -92,6 +92,59 @@ def test_made_weights_kernel_initializer_and_shapes():
     assert made.get_config()["hidden_units"] == [5]
 
 
+def test_made_matches_numpy_network_from_keras_weights_in_every_layout():
+    # layers 3->5 (stored [in, out]), 5->5 (mask all ones in no layer here), 5->2, 2->6: both
+    # storage layouts and the conditional kernels, checked against a NumPy pass over the Keras
+    # weights and masks
+    torch.manual_seed(3)
+    made = tfb.AutoregressiveNetwork(params=2, event_shape=[3], hidden_units=[5, 2],
+                                     conditional=True, conditional_event_shape=[4],
+                                     activation="tanh", input_order="random")
+    for k, w in enumerate(made.get_weights()[::3][:3]):  # kernels after masking are nonzero
+        assert np.abs(w).sum() > 0, k
+    layouts = [p[1] for p in made._plan]
+    assert layouts == [True, False, True]  # [in, out] exactly where fan_in < fan_out
+    with torch.no_grad():
+        for name, p in made.named_parameters():
+            if "bias" in name:
+                p.normal_()
+    x, c = np.random.default_rng(0).normal(size=(2, 7, 3)), np.random.default_rng(1).normal(
+        size=(2, 7, 4))
+    weights = made.get_weights()  # kernel, bias, conditional kernel per layer (Keras layouts)
+    h = x
+    for k, mask in enumerate(made.masks):
+        kernel, bias, ckernel = weights[3 * k: 3 * k + 3]
+        h = h @ (kernel * mask.numpy().T) + bias + c @ ckernel
+        if k < 2:
+            h = np.tanh(h)
+    got = made(torch.as_tensor(x, dtype=torch.float32),
+               conditional_input=torch.as_tensor(c, dtype=torch.float32))
+    np.testing.assert_allclose(got.detach().numpy(), h.reshape(2, 7, 3, 2), rtol=1e-5,
+                               atol=1e-5)
+    dep = _dependencies(made.double(), torch.randn(3), conditional_input=torch.randn(4).double())
+    order = _order_of(made)
+    assert torch.equal(dep, order[:, None] > order[None, :])
+
+
+def test_made_full_masks_skip_the_product_and_loaded_masks_are_used():
+    torch.manual_seed(0)
+    made = tfb.AutoregressiveNetwork(params=2, event_shape=[2], hidden_units=[8, 8])
+    assert [p[2] for p in made._plan] == ["mask_0", None, "mask_2"]  # 8x8 hidden mask: all ones
+    # a's hidden-to-hidden mask is all ones (skipped); b's is not: loading b's state into a
+    # must bring b's mask into use
+    a = tfb.AutoregressiveNetwork(params=1, event_shape=[3], hidden_units=[2, 2],
+                                  hidden_degrees=[[1, 1], [1, 1]])
+    b = tfb.AutoregressiveNetwork(params=1, event_shape=[3], hidden_units=[2, 2],
+                                  hidden_degrees=[[1, 2], [1, 1]])
+    assert a._plan[1][2] is None and b._plan[1][2] == "mask_1"
+    with torch.no_grad():
+        b.kernel_1.fill_(1.0)  # nonzero where the mask is zero: only the mask can remove it
+    a.load_state_dict(b.state_dict())
+    assert a._plan[1][2] == "mask_1"
+    x = torch.randn(5, 3)
+    torch.testing.assert_close(a(x), b(x))
+
+
 def test_made_bad_input():
     with pytest.raises(ValueError, match=r"hidden layer 0 .*no connections"):
         tfb.AutoregressiveNetwork(params=2, event_shape=[1], hidden_units=[8])

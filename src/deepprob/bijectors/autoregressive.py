@@ -155,14 +155,43 @@ def _check_nan(value: torch.Tensor, argument: str, owner: str) -> None:
                          f"{list(value.shape)}); validate_args=True rejects NaN inputs.")
 
 
+def _layout(fan_in: int, fan_out: int) -> tuple[int, int] | None:
+    """Storage of a ``[fan_in, fan_out]`` kernel: torch's ``[out, in]`` (``(1, 0)``) or Keras's
+    ``[in, out]`` (``None``), whichever keeps every GEMM of the forward and backward passes off
+    BLAS's slow path for narrow row-major right-hand sides.
+
+    ``F.linear(x, W[out, in])`` computes ``grad_x = g @ W`` and ``grad_W = g.T @ x``, both with
+    ``in`` columns taken from row-major operands; ``x @ K[in, out]`` computes ``x @ K`` and
+    ``grad_K = x.T @ g`` with ``out`` such columns. With MKL (one thread, ``[256, 64] @ [64, 2]``)
+    a narrow row-major right-hand side costs ~10x a transposed one, so a MADE's first layer
+    (``in = D``, small) is stored ``[in, out]`` and its output layer (``out = D * params``)
+    ``[out, in]``; the layout is invisible to ``get_weights`` (always Keras's ``[in, out]``).
+    """
+    return None if fan_in < fan_out else (1, 0)
+
+
+def _dense(h: torch.Tensor, kernel: torch.Tensor, bias: torch.Tensor | None,
+           keras_layout: bool) -> torch.Tensor:
+    """``h @ kernel + bias`` for a kernel stored ``[in, out]`` (``keras_layout``) or
+    ``[out, in]``."""
+    if not keras_layout:
+        return F.linear(h, kernel, bias)
+    if bias is not None and h.ndim == 2:
+        return torch.addmm(bias, h, kernel)
+    out = torch.matmul(h, kernel)
+    return out if bias is None else out + bias
+
+
 # -- MADE -------------------------------------------------------------------------------------------
 class AutoregressiveNetwork(Layer):
     """Masked Autoencoder for Distribution Estimation (MADE), TFP's ``AutoregressiveNetwork``.
 
     Maps ``x`` of shape ``[..., D]`` to ``[..., D, params]`` such that output ``[..., i, :]``
     depends only on the inputs before ``i`` in ``input_order`` (and on the conditional input,
-    if any). Each layer is one ``F.linear`` with a masked kernel (kernel times a constant mask
-    buffer); kernels start masked, as TFP's masked initializer does.
+    if any). Each layer is one GEMM with a masked kernel (kernel times a constant mask buffer;
+    layers whose mask is all ones skip the product); kernels start masked, as TFP's masked
+    initializer does. Each kernel is stored in whichever layout keeps the forward and backward
+    GEMMs on BLAS's fast path (see ``_layout``); ``get_weights`` always gives Keras's layout.
 
     Args:
         params: number of outputs per input dimension (2 for a shift and a log-scale).
@@ -330,7 +359,8 @@ class AutoregressiveNetwork(Layer):
 
             self.add_weight(f"kernel_{k}", (sizes[k], sizes[k + 1]), initializer=masked_init,
                             regularizer=self._kernel_regularizer,
-                            constraint=self._kernel_constraint, torch_layout=(1, 0))
+                            constraint=self._kernel_constraint,
+                            torch_layout=_layout(sizes[k], sizes[k + 1]))
             if self._use_bias:
                 self.add_weight(f"bias_{k}", (sizes[k + 1],), initializer=self._bias_initializer,
                                 regularizer=self._bias_regularizer,
@@ -338,8 +368,31 @@ class AutoregressiveNetwork(Layer):
             if self._conditional and (self._conditional_layers == "all_layers" or k == 0):
                 self.add_weight(f"conditional_kernel_{k}", (self._conditional_size, sizes[k + 1]),
                                 initializer=init, regularizer=self._kernel_regularizer,
-                                constraint=self._kernel_constraint, torch_layout=(1, 0))
+                                constraint=self._kernel_constraint,
+                                torch_layout=_layout(self._conditional_size, sizes[k + 1]))
         self.built = True
+        self._make_plan()
+
+    def _make_plan(self) -> None:
+        """The per-layer recipe of :meth:`_network`: parameter names, whether the kernel is
+        stored in Keras layout ``[in, out]``, and the mask to apply (``None`` when the mask is
+        all ones: no multiplication)."""
+        plan = []
+        for k in range(len(self._hidden_units) + 1):
+            kernel = f"kernel_{k}"
+            mask = f"mask_{k}"
+            cond = f"conditional_kernel_{k}"
+            plan.append((kernel, self._weight_info[kernel]["perm"] is None,
+                         None if bool(self._buffers[mask].all()) else mask,
+                         f"bias_{k}" if self._use_bias else None,
+                         (cond, self._weight_info[cond]["perm"] is None)
+                         if cond in self._parameters else None))
+        self.__dict__["_plan"] = plan
+
+    def _load_from_state_dict(self, *args: Any, **kwargs: Any) -> None:
+        super()._load_from_state_dict(*args, **kwargs)
+        if self.built and "_plan" in self.__dict__:  # loaded masks (a random order) may differ
+            self._make_plan()
 
     # -- calling ----------------------------------------------------------------------------------
     def call(self, x: torch.Tensor, conditional_input: Any = None) -> torch.Tensor:
@@ -359,16 +412,19 @@ class AutoregressiveNetwork(Layer):
         if self._validate_args:
             _check_nan(x, "x", self.name)
         c = self._conditional_tensor(conditional_input, x)
-        n = len(self._hidden_units)
+        params, buffers = self._parameters, self._buffers
+        plan = self._plan
+        last = len(plan) - 1
         h = x
-        for k in range(n + 1):
-            kernel = self._parameters[f"kernel_{k}"]
-            mask = self._buffers[f"mask_{k}"]
-            bias = self._parameters[f"bias_{k}"] if self._use_bias else None
-            h = F.linear(h, kernel * mask, bias)
-            if c is not None and f"conditional_kernel_{k}" in self._parameters:
-                h = h + F.linear(c, self._parameters[f"conditional_kernel_{k}"])
-            if k < n:
+        for k, (kernel, keras_layout, mask, bias, cond) in enumerate(plan):
+            w = params[kernel]
+            if mask is not None:
+                m = buffers[mask]
+                w = w * (m.t() if keras_layout else m)
+            h = _dense(h, w, None if bias is None else params[bias], keras_layout)
+            if c is not None and cond is not None:
+                h = h + _dense(c, params[cond[0]], None, cond[1])
+            if k < last:
                 h = self._activation(h)
         return h.unflatten(-1, (self._event_size, self._params))
 
@@ -510,17 +566,17 @@ class MaskedAutoregressiveFlow(Bijector):
     # -- network ----------------------------------------------------------------------------------
     def _shift_log_scale(self, y: torch.Tensor, kwargs: dict):
         fn = self._shift_and_log_scale_fn
-        if isinstance(fn, AutoregressiveNetwork) and fn.built and fn._params == 2:
-            out = fn._network(y, kwargs.get("conditional_input")) if set(kwargs) <= {
-                "conditional_input"} else fn(y, **kwargs)
-        else:
-            out = fn(y, **kwargs)
+        if type(fn) is AutoregressiveNetwork and fn.built and fn._params == 2 and (
+                not kwargs or (len(kwargs) == 1 and "conditional_input" in kwargs)):
+            # the direct path (no Layer.__call__ bookkeeping): one network pass, one unbind
+            return fn._network(y, kwargs.get("conditional_input")).unbind(-1)
+        out = fn(y, **kwargs)
         if isinstance(out, torch.Tensor):
             if out.shape[-1] != 2:
                 raise ValueError(f"{self.name}: `shift_and_log_scale_fn` returned a tensor of "
                                  f"shape {list(out.shape)}; expected a last axis of size 2 "
                                  f"(shift, log_scale), e.g. AutoregressiveNetwork(params=2).")
-            return out[..., 0], out[..., 1]
+            return out.unbind(-1)
         shift, log_scale = out
         return shift, log_scale
 
@@ -548,9 +604,10 @@ class MaskedAutoregressiveFlow(Bijector):
             return b.inverse_and_log_det_jacobian(y, event_ndims=self.forward_min_event_ndims)
         shift, log_scale = self._shift_log_scale(y, kwargs)
         x = y if shift is None else y - shift
-        if log_scale is not None:
-            x = x * torch.exp(-log_scale)
-        return x, -self._sum_event(log_scale, y)
+        if log_scale is None:
+            return x, self._sum_event(None, y)
+        neg = -log_scale  # one negation serves the value and the log-det
+        return x * torch.exp(neg), self._sum_event(neg, y)
 
     def _forward_pass(self, x: torch.Tensor, kwargs: dict):
         """``(y, fldj)``: ``D`` sequential passes (the last one gives the log-det)."""

@@ -336,12 +336,9 @@ class Distribution(torch.nn.Module):
     def _check_value_shape(self, value: torch.Tensor, method: str) -> None:
         full = self.batch_shape + self.event_shape
         event_ndims = len(self.event_shape)
-        ok = value.ndim >= event_ndims
-        if ok:
-            try:
-                torch.broadcast_shapes(value.shape, full)
-            except RuntimeError:
-                ok = False
+        # broadcastability checked by hand: torch.broadcast_shapes costs ~50 us per call
+        ok = value.ndim >= event_ndims and all(
+            a == b or a == 1 or b == 1 for a, b in zip(reversed(value.shape), reversed(full)))
         if not ok:
             raise ValueError(
                 f"{self.name}.{method}: argument `value` of shape {list(value.shape)} does not "

@@ -131,6 +131,9 @@ class MultivariateNormalDiag(MultivariateNormalLinearOperator):
             validate_args=False)
 
     def _log_prob(self, value, **kwargs):
+        if self._value("scale_diag") is None:  # unit scale: no division, no log-determinant
+            z = value - self._loc()
+            return -0.5 * (z * z).sum(-1) - 0.5 * self._dim() * math.log(2 * math.pi)
         s = self._scale_diag()
         z = (value - self._loc()) / s
         return (-0.5 * (z * z).sum(-1) - torch.log(s).sum(-1)

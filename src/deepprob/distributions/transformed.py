@@ -139,6 +139,9 @@ class TransformedDistribution(Distribution):
     def _outside_range_to_minus_inf(self, y, x, lp):
         """A value outside the bijector's range (its inverse is NaN: ``log(-1)``) has density 0:
         ``-inf`` instead of NaN (an error under ``validate_args``)."""
+        if x.device.type == "cpu" and not torch.compiler.is_compiling() \
+                and not bool(torch.isnan(x).any()):
+            return lp  # the common case, decided at once (a CPU read does not stall a queue)
         nan = torch.isnan(x)
         if self._base_event_ndims:
             nan = nan.flatten(-self._base_event_ndims).any(-1)
