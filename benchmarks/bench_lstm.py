@@ -5,7 +5,7 @@ Dense(1, sigmoid) on sequences of 120 token ids, batch 32, 200 steps (one epoch 
 sequences), Adam, binary cross-entropy.
 
 The hand-written loop is ``nn.Embedding`` + ``nn.LSTM(bidirectional=True)`` + two ``nn.Linear``
-with the same initial weights (copied from the deepprob model), torch's Adam (Keras's epsilon
+with the same initial weights (copied from the deepprob model), torch's fused Adam (Keras's epsilon
 1e-7), ``binary_cross_entropy_with_logits``, batches indexed from a random permutation. Both
 run in this process in ``--repeats`` rounds (the order alternating between rounds, so load from
 other processes hits both alike); the best time of each and the median of the per-round ratios
@@ -70,7 +70,7 @@ def torch_from(model) -> TorchNet:
 
 
 def run_torch(net, x, y, batch: int) -> float:
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7, fused=True)
     n = x.shape[0]
     start = time.perf_counter()
     perm = torch.randperm(n)
