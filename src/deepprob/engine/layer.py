@@ -77,6 +77,8 @@ def _to_torch(x):
     if hasattr(x, "_convert_to_tensor"):  # a probabilistic layer's output feeding a layer
         return x._convert_to_tensor()
     if isinstance(x, np.ndarray):
+        if x.dtype.kind in "USO":  # raw strings (TextVectorization) stay NumPy
+            return x
         t = torch.from_numpy(x)
         return t.to(config.floatx()) if t.is_floating_point() else t
     if isinstance(x, (list, tuple)):

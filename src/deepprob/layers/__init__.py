@@ -27,6 +27,7 @@ from deepprob.layers.core import (
     Reshape,
 )
 from deepprob.layers.embedding import Embedding
+from deepprob.layers.masking import Masking
 from deepprob.layers.merging import (
     Add,
     Average,
@@ -108,6 +109,7 @@ from deepprob.layers.probabilistic import (
     prior_standard_normal,
     prior_trainable,
 )
+from deepprob.layers.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell
 from deepprob.layers.reshaping import (
     Cropping1D,
     Cropping2D,
@@ -116,6 +118,8 @@ from deepprob.layers.reshaping import (
     ZeroPadding1D,
     ZeroPadding2D,
 )
+from deepprob.layers.text_vectorization import TextVectorization
+from deepprob.layers.wrappers import Bidirectional, TimeDistributed
 
 MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
 AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
