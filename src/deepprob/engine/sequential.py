@@ -65,8 +65,8 @@ class Sequential(Model):
                 )
             if not isinstance(layer, Layer):
                 raise TypeError(
-                    "Sequential.add: expected a dp.layers.Layer (wrap torch modules with "
-                    f"dp.layers.TorchModuleWrapper or a Lambda), received {type(layer).__name__}."
+                    "Sequential.add: expected a dp.layers.Layer (wrap a torch module in a Layer subclass "
+                    f"or a Lambda), received {type(layer).__name__}."
                 )
             self._seq.append(layer)
             self.add_module(layer.name, layer)
