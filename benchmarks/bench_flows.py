@@ -7,14 +7,18 @@ Two-moons (noise 0.1, 10,000 training / 2,000 held-out points), batch 256, 500 A
   ``zuko.flows.MAF(2, transforms=2, hidden_features=(64, 64))``;
 * coupling: deepprob ``RealNVP`` x 4 (``real_nvp_default_template([64, 64])``, alternating masks)
   vs zuko's coupling flow (``zuko.flows.MAF(..., transforms=4, passes=2)``);
-* deepprob's MAF with the loss under ``torch.compile`` (``--no-compile`` skips it);
+* deepprob's flows with the loss ``-log_prob(x).mean()`` under ``torch.compile`` (inductor with
+  ``cpp_wrapper=True``; the compile time is printed; ``--no-compile`` skips these rows);
 * deepprob's MAF trained with ``model.fit`` the course's way, when ``deepprob.losses`` exists.
 
-Runs are interleaved and repeated (the machine is shared): steps/s is the best of ``--rounds``,
-the NLL is from the last round. zuko is optional (``pip install zuko --no-deps``); without it
-those rows are skipped.
+The MADEs use TFP's default ``kernel_initializer="glorot_uniform"`` (``--init`` picks another
+Keras initializer name; the one used is printed). Runs are interleaved and repeated (the machine
+is shared): steps/s is the best of ``--rounds``, the NLL is from the last round. ``--nll-seeds
+0,1,2,3,4`` also trains the eager MAFs once per seed and prints each held-out NLL. zuko is
+optional (``pip install zuko --no-deps``); without it those rows are skipped.
 
-Usage: ``python benchmarks/bench_flows.py [--rounds 3] [--steps 500] [--threads 1]``
+Usage: ``python benchmarks/bench_flows.py [--rounds 3] [--steps 500] [--threads 1]
+[--nll-seeds 0,1,2,3,4] [--init glorot_uniform] [--no-compile]``
 """
 
 from __future__ import annotations
@@ -39,10 +43,13 @@ def two_moons(n: int, noise: float = 0.1, seed: int = 0) -> np.ndarray:
     return (np.stack([x, y], 1) + rng.normal(0.0, noise, (n, 2))).astype("float32")
 
 
+INIT = {"kernel_initializer": "glorot_uniform"}  # TFP's default; --init changes it
+
+
 def deepprob_maf():
     def maf():
         made = tfb.AutoregressiveNetwork(params=2, event_shape=[2], hidden_units=[64, 64],
-                                         activation="relu")
+                                         activation="relu", **INIT)
         return tfb.MaskedAutoregressiveFlow(shift_and_log_scale_fn=made)
     flow = tfd.TransformedDistribution(tfd.MultivariateNormalDiag(loc=[0.0, 0.0]),
                                        tfb.Chain([maf(), tfb.Permute([1, 0]), maf()]))
@@ -73,22 +80,31 @@ def zuko_coupling():
     return flow, lambda x: flow().log_prob(x)
 
 
-def train_loop(make, data, test, steps, seed, compiled=False):
+COMPILE_TIMES: dict[str, float] = {}
+
+
+def train_loop(make, data, test, steps, seed, compiled=False, name=""):
     torch.manual_seed(seed)
     module, log_prob = make()
-    if compiled:  # compile the whole loss (forward and backward graphs); compile time not timed
-        eager = log_prob
-        log_prob = torch.compile(lambda x: eager(x))
+
+    def loss_fn(x):
+        return -log_prob(x).mean()
+
+    if compiled:  # the whole loss (forward and backward graphs); compile time not in steps/s
+        loss_fn = torch.compile(loss_fn, options={"cpp_wrapper": True})
     opt = torch.optim.Adam(module.parameters(), lr=1e-3, fused=True)
     idx = torch.randint(0, len(data), (steps, 256), generator=torch.Generator().manual_seed(seed))
-    for i in range(20):  # warm-up (allocator, lazy init); not timed, not counted
-        loss = -log_prob(data[idx[i]]).mean()
+    start = time.perf_counter()
+    for i in range(20):  # warm-up (allocator, lazy init, compilation); not timed, not counted
+        loss = loss_fn(data[idx[i]])
         opt.zero_grad(set_to_none=True)
         loss.backward()
+    if compiled:
+        COMPILE_TIMES[name] = max(COMPILE_TIMES.get(name, 0.0), time.perf_counter() - start)
     opt.zero_grad(set_to_none=True)
     start = time.perf_counter()
     for i in range(steps):
-        loss = -log_prob(data[idx[i]]).mean()
+        loss = loss_fn(data[idx[i]])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -124,8 +140,15 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-compile", action="store_true",
-                        help="skip the torch.compile row (its compilation takes ~15 s)")
+                        help="skip the torch.compile rows (each compilation takes ~10-20 s)")
+    parser.add_argument("--init", default="glorot_uniform",
+                        help="Keras initializer name for the MADE kernels (TFP's default: "
+                             "glorot_uniform)")
+    parser.add_argument("--nll-seeds", default="",
+                        help="comma-separated seeds: train the eager MAFs once per seed and "
+                             "print the held-out NLLs")
     args = parser.parse_args()
+    INIT["kernel_initializer"] = args.init
     torch.set_num_threads(args.threads)
     data = torch.from_numpy(two_moons(10_000, seed=0))
     test = torch.from_numpy(two_moons(2_000, seed=1))
@@ -141,21 +164,23 @@ def main() -> None:
     except ImportError:
         have_fit = False
         print("deepprob.losses has not landed: the model.fit row is skipped")
-    contenders = {"deepprob MAF (torch loop)": lambda: train_loop(deepprob_maf, data, test,
-                                                                   args.steps, args.seed)}
+    def loop(make, compiled=False, name=""):
+        return lambda: train_loop(make, data, test, args.steps, args.seed, compiled, name)
+
+    contenders = {"deepprob MAF (torch loop)": loop(deepprob_maf)}
     if not args.no_compile:
-        contenders["deepprob MAF (compiled)"] = lambda: train_loop(
-            deepprob_maf, data, test, args.steps, args.seed, compiled=True)
+        contenders["deepprob MAF (compiled)"] = loop(deepprob_maf, True, "deepprob MAF (compiled)")
     if have_zuko:
-        contenders["zuko MAF"] = lambda: train_loop(zuko_maf, data, test, args.steps, args.seed)
+        contenders["zuko MAF"] = loop(zuko_maf)
     if have_fit:
         contenders["deepprob MAF (model.fit)"] = lambda: train_fit(data, test, args.steps,
                                                                    args.seed)
-    contenders["deepprob RealNVP x4"] = lambda: train_loop(deepprob_realnvp, data, test,
-                                                           args.steps, args.seed)
+    contenders["deepprob RealNVP x4"] = loop(deepprob_realnvp)
+    if not args.no_compile:
+        contenders["deepprob RealNVP x4 (compiled)"] = loop(deepprob_realnvp, True,
+                                                            "deepprob RealNVP x4 (compiled)")
     if have_zuko:
-        contenders["zuko coupling x4"] = lambda: train_loop(zuko_coupling, data, test,
-                                                            args.steps, args.seed)
+        contenders["zuko coupling x4"] = loop(zuko_coupling)
     best: dict[str, float] = {}
     nlls: dict[str, float] = {}
     for _ in range(args.rounds):
@@ -164,16 +189,29 @@ def main() -> None:
             best[name] = max(best.get(name, 0.0), rate)
             nlls[name] = nll
     print(f"two-moons, batch 256, {args.steps} Adam steps, {args.threads} thread(s), "
-          f"best of {args.rounds} rounds")
-    print(f"{'flow':<28}{'steps/s':>10}{'held-out NLL':>15}")
+          f"best of {args.rounds} rounds; MADE kernel_initializer={args.init!r}")
+    print(f"{'flow':<34}{'steps/s':>10}{'held-out NLL':>15}")
     for name in contenders:
-        print(f"{name:<28}{best[name]:>10.0f}{nlls[name]:>15.3f}")
+        print(f"{name:<34}{best[name]:>10.0f}{nlls[name]:>15.3f}")
+    for name, seconds in COMPILE_TIMES.items():
+        print(f"{name}: compilation + 20 warm-up steps {seconds:.1f} s")
     for ours, theirs in (("deepprob MAF (torch loop)", "zuko MAF"),
                          ("deepprob MAF (compiled)", "zuko MAF"),
                          ("deepprob MAF (model.fit)", "zuko MAF"),
-                         ("deepprob RealNVP x4", "zuko coupling x4")):
+                         ("deepprob RealNVP x4", "zuko coupling x4"),
+                         ("deepprob RealNVP x4 (compiled)", "zuko coupling x4")):
         if ours in best and theirs in best:
             print(f"{ours} / {theirs}: {best[ours] / best[theirs]:.2f}x")
+    if args.nll_seeds:
+        seeds = [int(s) for s in args.nll_seeds.split(",")]
+        makers = {"deepprob MAF": deepprob_maf, "deepprob RealNVP x4": deepprob_realnvp}
+        if have_zuko:
+            makers.update({"zuko MAF": zuko_maf, "zuko coupling x4": zuko_coupling})
+        print(f"held-out NLL after {args.steps} steps, seeds {seeds}:")
+        for name, make in makers.items():
+            values = [train_loop(make, data, test, args.steps, s)[1] for s in seeds]
+            print(f"{name:<34}" + " ".join(f"{v:.3f}" for v in values)
+                  + f"   max {max(values):.3f}")
 
 
 if __name__ == "__main__":

@@ -274,17 +274,21 @@ class RealNVP(Bijector):
                 out, ldj = coupling.inverse_and_log_det_jacobian(part, event_ndims=1)
             return self._join(masked, out, reverse), ldj
         shift, log_scale = coupling
+        if log_scale is not None and not forward:
+            log_scale = -log_scale  # one negation serves the value and the log-det
+        out = part
         if forward:
-            out = part if log_scale is None else part * torch.exp(log_scale)
+            out = out if log_scale is None else out * torch.exp(log_scale)
             out = out if shift is None else out + shift
         else:
-            out = part if shift is None else part - shift
-            out = out if log_scale is None else out * torch.exp(-log_scale)
+            out = out if shift is None else out - shift
+            out = out if log_scale is None else out * torch.exp(log_scale)
         if log_scale is None:
             ldj = part.new_zeros(part.shape[:-1])
-        else:
+        elif log_scale.shape != part.shape:
             ldj = log_scale.expand(part.shape).sum(-1)
-            ldj = ldj if forward else -ldj
+        else:
+            ldj = log_scale.sum(-1)
         return self._join(masked, out, reverse), ldj
 
     def _forward(self, x, **kwargs):
