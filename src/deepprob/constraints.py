@@ -18,6 +18,7 @@ from typing import Any
 
 import torch
 
+from deepprob._config_objects import deserialize_object, serialize_object
 from deepprob._errors import unknown
 
 __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "max_norm",
@@ -201,11 +202,7 @@ def serialize(constraint: Any) -> dict | str | None:
         >>> serialize(MaxNorm(3.0))
         {'class_name': 'MaxNorm', 'config': {'max_value': 3.0, 'axis': 0}}
     """
-    if constraint is None:
-        return None
-    if isinstance(constraint, Constraint):
-        return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
-    return getattr(constraint, "__name__", type(constraint).__name__)
+    return serialize_object(constraint, Constraint)
 
 
 def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
@@ -219,22 +216,10 @@ def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
         >>> deserialize({"class_name": "UnitNorm", "config": {"axis": 1}}).axis
         1
     """
-    custom_objects = custom_objects or {}
-    if isinstance(config, str):
-        if config in custom_objects:
-            return custom_objects[config]
-        return get(config)
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise TypeError("constraints.deserialize: argument `config` must be a name or a dict "
-                        f"with 'class_name' and 'config'; received {config!r}.")
-    name = config["class_name"]
-    cls = custom_objects.get(name) or _CLASSES.get(name) or _NAMES.get(str(name).lower())
-    if cls is None:
-        raise unknown("constraint", name, list(_CLASSES) + list(_NAMES), argument="constraint")
-    kwargs = dict(config.get("config") or {})
-    if isinstance(cls, type) and issubclass(cls, Constraint):
-        return cls.from_config(kwargs)
-    return cls
+    return deserialize_object(
+        config, custom_objects, base=Constraint, kind="constraint", module="constraints",
+        find=lambda name: _CLASSES.get(name) or _NAMES.get(str(name).lower()),
+        names=list(_CLASSES) + list(_NAMES), get=get)
 
 
 def get(identifier: Any) -> Any:

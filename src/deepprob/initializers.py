@@ -23,6 +23,7 @@ from typing import Any
 
 import torch
 
+from deepprob._config_objects import deserialize_object, serialize_object
 from deepprob._errors import unknown
 
 __all__ = [
@@ -537,11 +538,7 @@ def serialize(initializer: Any) -> dict | str | None:
         >>> serialize(Constant(3.0))
         {'class_name': 'Constant', 'config': {'value': 3.0}}
     """
-    if initializer is None:
-        return None
-    if isinstance(initializer, Initializer):
-        return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
-    return getattr(initializer, "__name__", type(initializer).__name__)
+    return serialize_object(initializer, Initializer)
 
 
 def deserialize(config: Any, custom_objects: dict | None = None) -> Initializer:
@@ -555,23 +552,10 @@ def deserialize(config: Any, custom_objects: dict | None = None) -> Initializer:
         >>> deserialize({"class_name": "RandomNormal", "config": {"stddev": 1.0}}).stddev
         1.0
     """
-    custom_objects = custom_objects or {}
-    if isinstance(config, str):
-        if config in custom_objects:
-            obj = custom_objects[config]
-            return obj() if isinstance(obj, type) else obj
-        return get(config)
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise TypeError("initializers.deserialize: argument `config` must be a name or a dict "
-                        f"with 'class_name' and 'config'; received {config!r}.")
-    name = config["class_name"]
-    cls = custom_objects.get(name) or _BY_NAME.get(name) or _LOWER.get(str(name).lower())
-    if cls is None:
-        raise unknown("initializer", name, _BY_NAME, argument="initializer")
-    kwargs = dict(config.get("config") or {})
-    if isinstance(cls, type) and issubclass(cls, Initializer):
-        return cls.from_config(kwargs)
-    return cls(**kwargs) if isinstance(cls, type) else cls
+    return deserialize_object(
+        config, custom_objects, base=Initializer, kind="initializer", module="initializers",
+        find=lambda name: _BY_NAME.get(name) or _LOWER.get(str(name).lower()), names=_BY_NAME,
+        get=get, instantiate_plain=True)
 
 
 def get(identifier: Any) -> Initializer | Any:

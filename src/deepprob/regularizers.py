@@ -17,6 +17,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from deepprob._config_objects import deserialize_object, serialize_object
 from deepprob._errors import unknown
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",
@@ -192,11 +193,7 @@ def serialize(regularizer: Any) -> dict | str | None:
         >>> serialize(L2(0.001))
         {'class_name': 'L2', 'config': {'l2': 0.001}}
     """
-    if regularizer is None:
-        return None
-    if isinstance(regularizer, Regularizer):
-        return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
-    return getattr(regularizer, "__name__", type(regularizer).__name__)
+    return serialize_object(regularizer, Regularizer)
 
 
 def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
@@ -210,23 +207,10 @@ def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
         >>> deserialize({"class_name": "L1", "config": {"l1": 0.2}}).l1
         0.2
     """
-    custom_objects = custom_objects or {}
-    if isinstance(config, str):
-        if config in custom_objects:
-            return custom_objects[config]
-        return get(config)
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise TypeError("regularizers.deserialize: argument `config` must be a name or a dict "
-                        f"with 'class_name' and 'config'; received {config!r}.")
-    name = config["class_name"]
-    cls = custom_objects.get(name) or _CLASSES.get(name) or _NAMES.get(str(name).lower())
-    if cls is None:
-        raise unknown("regularizer", name, list(_CLASSES) + list(_NAMES),
-                      argument="regularizer")
-    kwargs = dict(config.get("config") or {})
-    if isinstance(cls, type) and issubclass(cls, Regularizer):
-        return cls.from_config(kwargs)
-    return cls
+    return deserialize_object(
+        config, custom_objects, base=Regularizer, kind="regularizer", module="regularizers",
+        find=lambda name: _CLASSES.get(name) or _NAMES.get(str(name).lower()),
+        names=list(_CLASSES) + list(_NAMES), get=get)
 
 
 def get(identifier: Any) -> Any:
