@@ -17,6 +17,7 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 def _seed():
     import deepprob as dp
 
+    dp.backend.clear_session()  # generated layer names (dense, dense_1 ...) start afresh per test
     dp.utils.set_random_seed(1234)
     yield
 
