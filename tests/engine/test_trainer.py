@@ -3,6 +3,7 @@ import pytest
 import torch
 
 import deepprob as dp
+from deepprob.engine import trainer
 from deepprob.engine.trainer import NonFiniteLossError
 
 
@@ -175,6 +176,17 @@ def test_empty_data():
 def test_nan_targets_are_rejected():
     with pytest.raises(ValueError, match="NaN.*sample 2"):
         linear_model().fit(np.ones((4, 1)), np.array([[1.0], [2.0], [np.nan], [1.0]]), verbose=0)
+
+
+def test_target_check_inf_and_overflowing_sum():
+    # the check sums the targets first: an inf is still found (and located), and finite targets
+    # whose float32 sum overflows are accepted (the exact per-entry check decides).
+    with pytest.raises(ValueError, match="infinite.*sample 1"):
+        linear_model().fit(np.ones((3, 1), np.float32),
+                           np.array([[1.0], [-np.inf], [1.0]], np.float32), verbose=0)
+    big = torch.full((4, 1), 3e38)
+    assert not torch.isfinite(big.sum())
+    trainer._check_targets(big, "y")  # no error: every entry is finite
 
 
 def test_non_finite_loss_stops_with_epoch_batch_and_keeps_finite_weights():
