@@ -17,7 +17,11 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 def _seed():
     import deepprob as dp
 
-    dp.backend.clear_session()  # generated layer names (dense, dense_1 ...) start afresh per test
+    # generated layer names (dense, dense_1 ...) start afresh per test; only the name counters
+    # (clear_session's gc.collect costs ~0.5 s a test with torch loaded)
+    from deepprob.engine.layer import reset_names
+
+    reset_names()
     dp.utils.set_random_seed(1234)
     yield
 

@@ -22,6 +22,18 @@ def test_permute_matches_tfp_gather_semantics_and_is_saved():
                                torch.tensor([30.0, 10.0, 20.0]))
 
 
+def test_permute_inverse_follows_a_loaded_permutation():
+    # the inverse permutation is cached; loading another permutation must refresh it
+    q = tfb.Permute([0, 1, 2, 3])
+    y = torch.tensor([10.0, 20.0, 30.0, 40.0])
+    torch.testing.assert_close(q.inverse(y), y)
+    q.load_state_dict(tfb.Permute([3, 0, 2, 1]).state_dict())
+    # x[perm[i]] = y[i]  ->  x = [y1, y3, y2, y0]
+    torch.testing.assert_close(q.inverse(y), torch.tensor([20.0, 40.0, 30.0, 10.0]))
+    q.permutation.copy_(torch.tensor([1, 0, 2, 3]))
+    torch.testing.assert_close(q.inverse(y), torch.tensor([20.0, 10.0, 30.0, 40.0]))
+
+
 def test_reshape_resolves_minus_one_and_checks_shapes():
     r = tfb.Reshape([-1, 2], event_shape_in=[6])
     x = torch.arange(12.0).reshape(2, 6)

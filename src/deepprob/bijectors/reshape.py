@@ -52,6 +52,17 @@ class Permute(Bijector):
                              f"range({perm.numel()}), received {perm.tolist()}.")
         self.axis = axis
         self.register_buffer("permutation", perm)
+        self._inverse_cache: tuple[Any, torch.Tensor] | None = None
+
+    def _inverse_permutation(self) -> torch.Tensor:
+        # argsort once per permutation state: the key changes when the buffer is replaced, moved
+        # or written in place (load_state_dict copies into it, bumping its version).
+        perm = self.permutation
+        key = (perm.data_ptr(), perm._version, perm.device)
+        cache = self._inverse_cache
+        if cache is None or cache[0] != key:
+            cache = self._inverse_cache = (key, torch.argsort(perm))
+        return cache[1]
 
     def _check(self, x, arg):
         if x.ndim < -self.axis or x.shape[self.axis] != self.permutation.numel():
@@ -64,7 +75,7 @@ class Permute(Bijector):
 
     def _inverse(self, y, **kwargs):
         self._check(y, "y")
-        return torch.index_select(y, self.axis, torch.argsort(self.permutation))
+        return torch.index_select(y, self.axis, self._inverse_permutation())
 
     def _forward_log_det_jacobian(self, x, **kwargs):
         return _zero(x)
