@@ -110,22 +110,28 @@ def load_img(path, grayscale: bool = False, color_mode: str = "rgb", target_size
         >>> dp.preprocessing.image.img_to_array(img).shape
         (150, 150, 3)
     """
-    Image = _pil()
     if grayscale:
         color_mode = "grayscale"
     _check_choice(color_mode, _COLOR_MODES, "color_mode", "color_mode")
     size = _check_size(target_size)
     resample = _pil_filter(interpolation) if size is not None else None
-    if isinstance(path, (str, os.PathLike)):
-        with open(path, "rb") as f:
-            img = Image.open(io.BytesIO(f.read()))
-    elif hasattr(path, "read"):
-        img = Image.open(io.BytesIO(path.read()))
-    else:
+    if not isinstance(path, (str, os.PathLike)) and not hasattr(path, "read"):
         raise TypeError(
             f"Argument `path`: expected a path (str or pathlib.Path) or a file object, "
             f"received {type(path).__name__}."
         )
+    return _open_image(path, color_mode, size, resample, keep_aspect_ratio)
+
+
+def _open_image(path, color_mode: str, size, resample, keep_aspect_ratio: bool):
+    """``load_img`` on checked arguments: Keras's steps (the whole file read into memory, then
+    ``convert`` and ``resize`` with Pillow)."""
+    Image = _pil()
+    if hasattr(path, "read"):
+        img = Image.open(io.BytesIO(path.read()))
+    else:
+        with open(path, "rb") as f:
+            img = Image.open(io.BytesIO(f.read()))
     if color_mode == "grayscale":
         if img.mode not in ("L", "I;16", "I"):
             img = img.convert("L")
@@ -279,6 +285,42 @@ def affine_matrices(theta, tx, ty, shear, zx, zy, height: int, width: int) -> np
     return to_c @ m @ from_c
 
 
+def _normalized_theta(m: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """Pixel maps ``(N, 2|3, 3)`` (output ``(col, row)`` -> input) as ``affine_grid``'s ``theta``
+    on normalized coordinates (``align_corners=True``: ``u = s p - 1`` with ``s = 2 / (size - 1)``).
+
+    In closed form, with ``S = diag(sx, sy)``: ``theta = [S A S^-1 | S (A S^-1 1 + t) - 1]``.
+    """
+    s = torch.tensor([2.0 / max(width - 1, 1), 2.0 / max(height - 1, 1)], dtype=m.dtype,
+                     device=m.device)
+    a, t = m[:, :2, :2], m[:, :2, 2]
+    a_s = a / s  # A S^-1 (columns divided)
+    lin = s[:, None] * a_s
+    off = s * (a_s.sum(-1) + t) - 1.0
+    return torch.cat([lin, off[..., None]], dim=-1)
+
+
+def _linspace_grid(size: int, like: torch.Tensor) -> torch.Tensor:
+    if size <= 1:  # as affine_grid: a single pixel sits at 0
+        return torch.zeros(size, dtype=like.dtype, device=like.device)
+    return torch.linspace(-1.0, 1.0, size, dtype=like.dtype, device=like.device)
+
+
+def _affine_grid(theta: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """``F.affine_grid(theta, [N, C, height, width], align_corners=True)`` by broadcasting.
+
+    The grid is affine in the column and the row, so it is the sum of a per-column and a per-row
+    term: one broadcast add instead of the thin batched matmul ``affine_grid`` runs (several times
+    slower on CPU).
+    """
+    n = theta.shape[0]
+    u = _linspace_grid(width, theta).view(1, width, 1)
+    v = _linspace_grid(height, theta).view(1, height, 1)
+    cols = u * theta[:, :, 0].view(n, 1, 2)  # (N, W, 2)
+    rows = torch.addcmul(theta[:, :, 2].view(n, 1, 2), v, theta[:, :, 1].view(n, 1, 2))  # (N, H, 2)
+    return cols.unsqueeze(1) + rows.unsqueeze(2)
+
+
 def _fold(coord: torch.Tensor, size: int, mode: str) -> torch.Tensor:
     """Map pixel coordinates outside ``[0, size - 1]`` back inside (``reflect`` / ``wrap``)."""
     if mode == "reflect":  # d c b a | a b c d | d c b a
@@ -315,18 +357,14 @@ def affine_transform_batch(x: torch.Tensor, matrices, fill_mode: str = "nearest"
     n, h, w, c = x.shape
     f64 = {"dtype": torch.float64, "device": x.device}
     if isinstance(matrices, torch.Tensor):
-        m = matrices.to(**f64)[:, :2, :]
+        m = matrices.to(**f64)
     else:
-        m = torch.as_tensor(np.asarray(matrices), **f64)[:, :2, :]
-    # Pixel -> normalized coordinates (align_corners=True): u = 2 p / (size - 1) - 1.
+        m = torch.as_tensor(np.asarray(matrices), **f64)
+    theta = _normalized_theta(m, h, w).to(x.dtype if x.is_floating_point() else torch.float32)
     sx, sy = 2.0 / max(w - 1, 1), 2.0 / max(h - 1, 1)
-    norm = torch.tensor([[sx, 0.0, -1.0], [0.0, sy, -1.0], [0.0, 0.0, 1.0]], **f64)
-    denorm = torch.linalg.inv(norm)
-    full = torch.cat([m, torch.tensor([[[0.0, 0.0, 1.0]]], **f64).expand(n, 1, 3)], dim=1)
-    theta = (norm @ full @ denorm)[:, :2, :].to(x.dtype if x.is_floating_point() else torch.float32)
     xs = x if x.is_floating_point() else x.float()
     images = xs.permute(0, 3, 1, 2)  # a channels_last NCHW view, no copy
-    grid = F.affine_grid(theta, [n, c, h, w], align_corners=True)
+    grid = _affine_grid(theta, h, w)
     padding = "border"
     if fill_mode in ("reflect", "wrap"):
         px = _fold((grid[..., 0] + 1) / sx, w, fill_mode) * sx - 1
@@ -401,6 +439,21 @@ def _brightness(x: torch.Tensor, factors: torch.Tensor) -> torch.Tensor:
     f = factors.to(torch.float32).view(-1, 1, 1, 1)
     out = torch.clamp(torch.trunc(torch.trunc(scaled) * f), 0, 255)
     return torch.where(local, out / 255 * (hi - lo) + lo, out)
+
+
+def _params_to_arrays(params: list[dict]) -> dict:
+    """Per-image parameter dicts (``get_random_transform``'s) as arrays of N: float64 for the
+    affine parameters, bool for the flips, float64 with NaN for "not drawn" (or None when no
+    image has one) for ``channel_shift_intensity`` and ``brightness``."""
+    out = {k: np.asarray([pr.get(k, d) for pr in params], dtype=np.float64)
+           for k, d in (("theta", 0), ("tx", 0), ("ty", 0), ("shear", 0), ("zx", 1), ("zy", 1))}
+    for k in ("flip_horizontal", "flip_vertical"):
+        out[k] = np.asarray([bool(pr.get(k, False)) for pr in params], dtype=bool)
+    for k in ("channel_shift_intensity", "brightness"):
+        values = [pr.get(k) for pr in params]
+        out[k] = None if all(v is None for v in values) else np.asarray(
+            [np.nan if v is None else v for v in values], dtype=np.float64)
+    return out
 
 
 # ---- the generator --------------------------------------------------------------------------------
@@ -574,6 +627,53 @@ class ImageDataGenerator:
     def _random_params(self, n: int, img_shape, rng: np.random.Generator) -> list[dict]:
         return [self.get_random_transform(img_shape, rng=rng) for _ in range(n)]
 
+    def _random_arrays(self, n: int, img_shape, rng: np.random.Generator) -> dict:
+        """The parameters of ``n`` calls of ``get_random_transform(img_shape, rng=rng)`` as
+        arrays, drawn at once: the same numbers from the same stream.
+
+        Every draw of ``get_random_transform`` is one double (``uniform(a, b)`` is
+        ``a + (b - a) * random()``), a fixed number per image, so one ``rng.random((n, k))``
+        holds them all in order. Shift ranges given as ints or lists (``choice`` draws) fall back
+        to the per-image loop.
+        """
+        if any(isinstance(v, (int, list)) and v for v in (self.height_shift_range,
+                                                          self.width_shift_range)):
+            return _params_to_arrays(self._random_params(n, img_shape, rng))
+        cols = []
+        if self.rotation_range:
+            cols.append(("theta", -self.rotation_range, self.rotation_range))
+        for key, value, size in (("tx", self.height_shift_range, img_shape[0]),
+                                 ("ty", self.width_shift_range, img_shape[1])):
+            if value:
+                cols.append((key, -value, value, size if value < 1 else None))
+        if self.shear_range:
+            cols.append(("shear", -self.shear_range, self.shear_range))
+        if not (self.zoom_range[0] == 1 and self.zoom_range[1] == 1):
+            cols.append(("zx", self.zoom_range[0], self.zoom_range[1]))
+            cols.append(("zy", self.zoom_range[0], self.zoom_range[1]))
+        cols.append(("flip_horizontal", None, None))
+        cols.append(("flip_vertical", None, None))
+        if self.channel_shift_range != 0:
+            cols.append(("channel_shift_intensity", -self.channel_shift_range,
+                         self.channel_shift_range))
+        if self.brightness_range is not None:
+            cols.append(("brightness", self.brightness_range[0], self.brightness_range[1]))
+        u = rng.random((n, len(cols)))
+        out = {"theta": np.zeros(n), "tx": np.zeros(n), "ty": np.zeros(n), "shear": np.zeros(n),
+               "zx": np.ones(n), "zy": np.ones(n), "channel_shift_intensity": None,
+               "brightness": None}
+        for j, (key, low, high, *size) in enumerate(cols):
+            if key == "flip_horizontal":
+                out[key] = (u[:, j] < 0.5) & self.horizontal_flip
+            elif key == "flip_vertical":
+                out[key] = (u[:, j] < 0.5) & self.vertical_flip
+            else:
+                value = low + (high - low) * u[:, j]
+                if size and size[0] is not None:
+                    value = value * size[0]
+                out[key] = value
+        return out
+
     # -- applying ----------------------------------------------------------------------------
     def apply_transform(self, x, transform_parameters: dict) -> np.ndarray:
         """Apply transform parameters (from ``get_random_transform``) to one image.
@@ -616,13 +716,30 @@ class ImageDataGenerator:
 
     def _apply_batch(self, x: torch.Tensor, params: list[dict]) -> torch.Tensor:
         """Apply per-image parameters to a float batch ``(N, H, W, C)`` with one grid-sample."""
+        return self._apply_arrays(x, _params_to_arrays(params))
+
+    def _apply_arrays(self, x: torch.Tensor, p: dict) -> torch.Tensor:
+        """``_apply_batch`` on parameters as arrays (``_params_to_arrays``).
+
+        Keras's order: affine transform, channel shift, flips, brightness. Flips of images that
+        are transformed anyway are folded into their matrices (the channel shift and the
+        brightness act on each pixel alone, so they commute with flips); flips of the other
+        images are exact column / row reversals.
+        """
         n, h, w, _ = x.shape
-        get = [[p.get(k, d) for p in params] for k, d in
-               (("theta", 0), ("tx", 0), ("ty", 0), ("shear", 0), ("zx", 1), ("zy", 1))]
-        theta, tx, ty, shear, zx, zy = (np.asarray(v, dtype=np.float64) for v in get)
+        theta, tx, ty, shear, zx, zy = (p[k] for k in ("theta", "tx", "ty", "shear", "zx", "zy"))
+        flip_h, flip_v = p["flip_horizontal"], p["flip_vertical"]
         moving = (theta != 0) | (tx != 0) | (ty != 0) | (shear != 0) | (zx != 1) | (zy != 1)
         if moving.any():
             mats = affine_matrices(theta, tx, ty, shear, zx, zy, h, w)
+            # out'(c, r) = out(w - 1 - c, r): compose the map with the flip of the output.
+            if (flip_h & moving).any():
+                mats[:, :, 2] += mats[:, :, 0] * np.where(flip_h & moving, w - 1.0, 0.0)[:, None]
+                mats[:, :, 0] *= np.where(flip_h & moving, -1.0, 1.0)[:, None]
+            if (flip_v & moving).any():
+                mats[:, :, 2] += mats[:, :, 1] * np.where(flip_v & moving, h - 1.0, 0.0)[:, None]
+                mats[:, :, 1] *= np.where(flip_v & moving, -1.0, 1.0)[:, None]
+            flip_h, flip_v = flip_h & ~moving, flip_v & ~moving
             if moving.all():
                 x = affine_transform_batch(x, mats, self.fill_mode, self.cval, self._interp)
             else:
@@ -630,22 +747,20 @@ class ImageDataGenerator:
                 x = x.clone()
                 x[idx] = affine_transform_batch(x[idx], mats[moving], self.fill_mode, self.cval,
                                                 self._interp)
-        shifts = [p.get("channel_shift_intensity") for p in params]
-        if any(s is not None for s in shifts):
-            s = torch.tensor([v or 0.0 for v in shifts], dtype=x.dtype).view(-1, 1, 1, 1)
+        shifts = p["channel_shift_intensity"]
+        if shifts is not None and not np.isnan(shifts).all():
+            s = torch.from_numpy(np.nan_to_num(shifts, nan=0.0)).to(x.dtype).view(-1, 1, 1, 1)
             lo = x.amin(dim=(1, 2, 3), keepdim=True)
             hi = x.amax(dim=(1, 2, 3), keepdim=True)
             x = torch.minimum(torch.maximum(x + s, lo), hi)
-        flip_h = torch.tensor([bool(p.get("flip_horizontal", False)) for p in params])
         if flip_h.any():
-            x = torch.where(flip_h.view(-1, 1, 1, 1), x.flip(2), x)
-        flip_v = torch.tensor([bool(p.get("flip_vertical", False)) for p in params])
+            x = torch.where(torch.from_numpy(flip_h).view(-1, 1, 1, 1), x.flip(2), x)
         if flip_v.any():
-            x = torch.where(flip_v.view(-1, 1, 1, 1), x.flip(1), x)
-        factors = [p.get("brightness") for p in params]
-        if any(f is not None for f in factors):
-            has = torch.tensor([f is not None for f in factors]).view(-1, 1, 1, 1)
-            fs = torch.tensor([1.0 if f is None else f for f in factors])
+            x = torch.where(torch.from_numpy(flip_v).view(-1, 1, 1, 1), x.flip(1), x)
+        factors = p["brightness"]
+        if factors is not None and not np.isnan(factors).all():
+            has = torch.from_numpy(~np.isnan(factors)).view(-1, 1, 1, 1)
+            fs = torch.from_numpy(np.nan_to_num(factors, nan=1.0))
             x = torch.where(has, _brightness(x, fs), x)
         return x
 
@@ -674,9 +789,9 @@ class ImageDataGenerator:
             x = self.preprocessing_function(x)
         return self._normalize(x, batch=False)
 
-    def _normalize(self, x: np.ndarray, batch: bool) -> np.ndarray:
+    def _normalize(self, x: np.ndarray, batch: bool, rescaled: bool = False) -> np.ndarray:
         axes = (1, 2, 3) if batch else None
-        if self.rescale:
+        if self.rescale and not rescaled:
             x *= self.rescale
         if self.samplewise_center:
             x -= np.mean(x, axis=axes, keepdims=True)
@@ -908,8 +1023,23 @@ class _TransformMixin:
     def _augment(self, batch: torch.Tensor) -> np.ndarray:
         gen = self.image_data_generator
         x = batch.to(torch.float32) if batch.dtype != torch.float32 else batch
-        params = gen._random_params(len(x), tuple(x.shape[1:]), self._rng)
-        x = gen._apply_batch(x, params)
+        params = gen._random_arrays(len(x), tuple(x.shape[1:]), self._rng)
+        x = gen._apply_arrays(x, params)
+        rescale = gen.rescale
+        if gen.preprocessing_function is None and gen.dtype == "float32" and (
+                not rescale or type(rescale) in (float, int)):
+            # One pass makes the batch contiguous channels-last (the grid-sample writes NCHW)
+            # and rescales it: float32 times a Python number, the same rounding as NumPy's
+            # ``x *= rescale`` in ``standardize``.
+            if x.is_contiguous() and x.data_ptr() != batch.data_ptr():
+                out = x.mul_(rescale) if rescale else x
+            else:
+                out = torch.empty(x.shape, dtype=torch.float32)
+                if rescale:
+                    torch.mul(x, rescale, out=out)
+                else:
+                    out.copy_(x)
+            return gen._normalize(out.numpy(), batch=True, rescaled=True)
         out = np.ascontiguousarray(x.numpy()).astype(gen.dtype, copy=False)
         if x.data_ptr() == batch.data_ptr():  # untouched input: do not standardize in place
             out = out.copy()
@@ -1047,21 +1177,43 @@ def list_image_files(directory, classes: Sequence[str] | None = None,
     for index, name in enumerate(classes):
         walked = sorted(os.walk(root / name, followlinks=follow_links), key=lambda t: t[0])
         for dirpath, _, fnames in walked:
-            for fname in sorted(fnames):
-                if fname.lower().endswith(exts):
-                    rel = os.path.relpath(os.path.join(dirpath, fname), root)
-                    files.append((rel, index))
+            rel_dir = os.path.relpath(dirpath, root)
+            files += [(os.path.join(rel_dir, fname), index) for fname in sorted(fnames)
+                      if fname.lower().endswith(exts)]
     return list(classes), files
 
 
 def _decode_check(path: str, color_mode: str, target_size, interpolation: str,
                   keep_aspect_ratio: bool) -> np.ndarray:
-    img = load_img(path, color_mode=color_mode, target_size=target_size,
-                   interpolation=interpolation, keep_aspect_ratio=keep_aspect_ratio)
-    arr = np.asarray(img)
+    size = _check_size(target_size)
+    resample = _pil_filter(interpolation) if size is not None else None
+    arr = np.asarray(_open_image(path, color_mode, size, resample, keep_aspect_ratio))
     if arr.ndim == 2:
         arr = arr[..., None]
     return arr
+
+
+# File signatures of the formats flow_from_directory lists (WHITE_LIST_FORMATS).
+_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM", b"II*\x00", b"MM\x00*",
+               b"P1", b"P2", b"P3", b"P4", b"P5", b"P6", b"P7", b"Pf", b"PF")
+
+
+def _quick_check(path: str) -> str | None:
+    """Why ``path`` is not an image, or None: empty files, then files whose first bytes are no
+    image signature get a full header parse by Pillow (its error is the reason). Files that start
+    like an image pass; a damaged body is reported by name when it is decoded."""
+    with open(path, "rb") as f:
+        head = f.read(16)
+    if not head:
+        return "empty file (0 bytes)"
+    if head.startswith(_SIGNATURES):
+        return None
+    try:
+        with _pil().open(path) as img:
+            img.size  # noqa: B018 - header parsed on open
+    except Exception as err:  # noqa: BLE001 - any decoder failure is a bad file
+        return f"{type(err).__name__}: {err}"
+    return None
 
 
 class DirectoryIterator(_TransformMixin, Iterator):
@@ -1104,6 +1256,7 @@ class DirectoryIterator(_TransformMixin, Iterator):
         self.image_data_generator = image_data_generator
         self.dtype = dtype or image_data_generator.dtype
         self.interpolation, self.keep_aspect_ratio = interpolation, keep_aspect_ratio
+        self._resample = _pil_filter(interpolation)
         self.save_to_dir, self.save_prefix, self.save_format = save_to_dir, save_prefix, \
             save_format
         self.workers = int(workers) if workers else _default_workers()
@@ -1140,24 +1293,26 @@ class DirectoryIterator(_TransformMixin, Iterator):
         return self.classes
 
     def _screen(self, files, policy: str):
-        """Cheap checks for every file (empty files, unreadable headers); with ``skip`` a full
-        decode in the worker threads, so that the bad files are known before training."""
+        """Cheap checks for every file (empty files, files that do not start like an image,
+        see ``_quick_check``); with ``skip`` a full decode in the worker threads, so that the bad
+        files are known before training."""
         paths = [os.path.join(self.directory, f) for f, _ in files]
 
         def check(path):
             try:
-                if os.path.getsize(path) == 0:
-                    return "empty file (0 bytes)"
                 if policy == "skip":
+                    if os.path.getsize(path) == 0:
+                        return "empty file (0 bytes)"
                     self._load(path)
-                else:
-                    with _pil().open(path) as img:
-                        img.size  # noqa: B018 - header parsed on open
+                    return None
+                return _quick_check(path)
             except Exception as err:  # noqa: BLE001 - any decoder failure is a bad file
                 return f"{type(err).__name__}: {err}"
-            return None
 
-        problems = list(_pool(self.workers).map(check, paths))
+        if policy == "skip":
+            problems = list(_pool(self.workers).map(check, paths))
+        else:  # a 16-byte read per file: a plain loop beats handing work to threads
+            problems = [check(path) for path in paths]
         bad = [(f, p) for (f, _), p in zip(files, problems) if p is not None]
         if bad and policy == "raise":
             name, why = bad[0]
@@ -1176,8 +1331,9 @@ class DirectoryIterator(_TransformMixin, Iterator):
         return files
 
     def _load(self, path: str) -> np.ndarray:
-        return _decode_check(path, self.color_mode, self.target_size, self.interpolation,
-                             self.keep_aspect_ratio)
+        arr = np.asarray(_open_image(path, self.color_mode, self.target_size, self._resample,
+                                     self.keep_aspect_ratio))
+        return arr[..., None] if arr.ndim == 2 else arr
 
     def _load_named(self, path: str) -> np.ndarray:
         try:
