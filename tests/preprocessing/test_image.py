@@ -322,3 +322,108 @@ def test_apply_transform_equals_keras():
     np.testing.assert_allclose(got, arrays["shift_constant"], atol=1e-3)
     got = dpi.ImageDataGenerator(fill_mode="reflect").apply_transform(img, {"tx": 3, "ty": -2})
     np.testing.assert_allclose(got, arrays["shift_reflect"], atol=1e-3)
+
+
+# ---- the batched fast path against the per-image reference ----------------------------------
+@pytest.mark.parametrize("kw", [
+    dict(rotation_range=40, width_shift_range=0.2, height_shift_range=0.2, shear_range=0.2,
+         zoom_range=0.2, horizontal_flip=True),
+    dict(width_shift_range=3.5, zoom_range=(0.5, 0.9), vertical_flip=True,
+         channel_shift_range=20.0, brightness_range=(0.5, 1.5)),
+    dict(height_shift_range=0.1),
+    dict(width_shift_range=4, rotation_range=10),  # int shift: per-image choice() draws
+    dict(height_shift_range=[-2, 0, 3], horizontal_flip=True),
+])
+def test_batched_draws_equal_per_image_draws(kw):
+    gen = dpi.ImageDataGenerator(**kw)
+    shape = (30, 24, 3)
+    a, b = np.random.default_rng(7), np.random.default_rng(7)
+    per_image = [gen.get_random_transform(shape, rng=a) for _ in range(13)]
+    arrays = gen._random_arrays(13, shape, b)
+    for key in ("theta", "tx", "ty", "shear", "zx", "zy", "flip_horizontal", "flip_vertical",
+                "channel_shift_intensity", "brightness"):
+        want = [p[key] for p in per_image]
+        if want[0] is None:
+            assert arrays[key] is None, key
+        else:
+            np.testing.assert_array_equal(arrays[key], np.asarray(want, dtype=arrays[key].dtype),
+                                          err_msg=key)
+    assert a.random() == b.random()  # the stream is left at the same place
+
+
+def test_affine_matrices_equal_per_image_products():
+    rng = np.random.default_rng(3)
+    n, h, w = 9, 17, 23
+    theta, tx, ty = rng.uniform(-40, 40, n), rng.uniform(-4, 4, n), rng.uniform(-4, 4, n)
+    shear, zx, zy = rng.uniform(-20, 20, n), rng.uniform(0.8, 1.2, n), rng.uniform(0.8, 1.2, n)
+    mats = dpi.affine_matrices(theta, tx, ty, shear, zx, zy, h, w)
+    ctr = np.array([[1, 0, (w - 1) / 2], [0, 1, (h - 1) / 2], [0, 0, 1]])
+    back = np.array([[1, 0, -(w - 1) / 2], [0, 1, -(h - 1) / 2], [0, 0, 1]])
+    for i in range(n):
+        t, s = np.deg2rad(theta[i]), np.deg2rad(shear[i])
+        rot = np.array([[np.cos(t), -np.sin(t), 0], [np.sin(t), np.cos(t), 0], [0, 0, 1]])
+        shift = np.array([[1, 0, tx[i]], [0, 1, ty[i]], [0, 0, 1]])
+        sh = np.array([[1, -np.sin(s), 0], [0, np.cos(s), 0], [0, 0, 1]])
+        zoom = np.diag([zx[i], zy[i], 1.0])
+        np.testing.assert_allclose(mats[i], ctr @ rot @ shift @ sh @ zoom @ back, atol=1e-12)
+
+
+@pytest.mark.parametrize("hw", [(150, 150), (7, 13), (13, 7)])
+def test_broadcast_grid_maps_output_pixels_through_the_matrix(hw):
+    """The sampling grid, back in pixels, is the matrix applied to every output pixel (closed
+    form), and equals ``F.affine_grid`` on the same ``theta``."""
+    h, w = hw
+    rng = np.random.default_rng(4)
+    n = 5
+    mats = dpi.affine_matrices(rng.uniform(-40, 40, n), rng.uniform(-3, 3, n),
+                               rng.uniform(-3, 3, n), rng.uniform(-15, 15, n),
+                               rng.uniform(0.8, 1.2, n), rng.uniform(0.8, 1.2, n), h, w)
+    theta = dpi._normalized_theta(torch.from_numpy(mats), h, w)
+    grid = dpi._affine_grid(theta, h, w).numpy()
+    r, c = np.mgrid[0:h, 0:w].astype(np.float64)
+    for i in range(n):
+        src_c = mats[i, 0, 0] * c + mats[i, 0, 1] * r + mats[i, 0, 2]
+        src_r = mats[i, 1, 0] * c + mats[i, 1, 1] * r + mats[i, 1, 2]
+        np.testing.assert_allclose((grid[i, ..., 0] + 1) * (w - 1) / 2, src_c, atol=1e-9)
+        np.testing.assert_allclose((grid[i, ..., 1] + 1) * (h - 1) / 2, src_r, atol=1e-9)
+    ref = torch.nn.functional.affine_grid(theta.float(), [n, 3, h, w], align_corners=True)
+    np.testing.assert_allclose(dpi._affine_grid(theta.float(), h, w).numpy(), ref.numpy(),
+                               atol=1e-6)
+
+
+def test_flips_folded_into_the_transform_equal_flipping_afterwards():
+    gen = dpi.ImageDataGenerator()
+    x = np.random.default_rng(5).uniform(0, 255, size=(19, 23, 3)).astype(np.float32)
+    base = {"theta": 17.0, "tx": 1.5, "ty": -2.0, "shear": 4.0, "zx": 0.9, "zy": 1.1,
+            "channel_shift_intensity": 15.0}
+    plain = gen.apply_transform(x, base)
+    for flips, ref in (({"flip_horizontal": True}, plain[:, ::-1]),
+                       ({"flip_vertical": True}, plain[::-1]),
+                       ({"flip_horizontal": True, "flip_vertical": True}, plain[::-1, ::-1])):
+        np.testing.assert_allclose(gen.apply_transform(x, {**base, **flips}), ref, atol=1e-3)
+    # a batch mixing moving and still images, flipped or not
+    params = [{**base, "flip_horizontal": True}, {"flip_horizontal": True},
+              {"flip_vertical": True, "theta": 90.0}, {}]
+    batch = gen._apply_batch(torch.from_numpy(np.stack([x] * 4)), params).numpy()
+    np.testing.assert_allclose(batch[0], plain[:, ::-1], atol=1e-3)
+    np.testing.assert_array_equal(batch[1], x[:, ::-1])
+    rot = np.rot90(x[:19, :19])  # square crop: theta=90 is np.rot90
+    sq = gen._apply_batch(torch.from_numpy(np.stack([x[:19, :19]])),
+                          [{"flip_vertical": True, "theta": 90.0}]).numpy()[0]
+    np.testing.assert_allclose(sq, rot[::-1], atol=1e-3)
+    np.testing.assert_array_equal(batch[3], x)
+
+
+def test_iterator_rescale_is_applied_after_the_transform(digit_dir):
+    """The fused copy + rescale equals Keras's order (transform, then ``x *= rescale``)."""
+    root, _ = digit_dir
+    aug = dict(rotation_range=30, width_shift_range=0.1, zoom_range=0.1, horizontal_flip=True)
+    kw = dict(target_size=(28, 28), batch_size=8, seed=3, verbose=False)
+    scaled = dpi.ImageDataGenerator(rescale=1 / 255, **aug).flow_from_directory(root, **kw)
+    raw = dpi.ImageDataGenerator(**aug).flow_from_directory(root, **kw)
+    for _ in range(3):
+        xs, xr = next(scaled)[0], next(raw)[0]
+        assert xs.flags.c_contiguous and xs.dtype == np.float32
+        want = xr.copy()
+        want *= 1 / 255
+        np.testing.assert_array_equal(xs, want)
