@@ -70,6 +70,33 @@ def test_register_and_read_parameter_helpers():
         register_parameter(m, "d", "text")
 
 
+def test_broadcast_shapes_helper_matches_torch():
+    from deepprob.distributions._params import broadcast_shapes, shape_of
+
+    cases = [((), ()), ((3,), (3,)), ((3, 1), (4,)), ((1,), (2, 1, 5)), ((2, 3), (2, 3), (3,)),
+             ((0,), (1,)), ((4, 1, 2), (1, 3, 1)), ((5,),)]
+    for shapes in cases:
+        shapes = [torch.Size(s) for s in shapes]
+        assert broadcast_shapes(*shapes) == torch.broadcast_shapes(*shapes), shapes
+    assert broadcast_shapes(torch.Size([3]), torch.Size([4])) is None
+    assert broadcast_shapes(torch.Size([2, 3]), torch.Size([3, 3])) is None
+    with pytest.raises(ValueError, match="`loc` batch shape \\[3\\], `scale` batch shape \\[4\\]"):
+        shape_of({"loc": torch.zeros(3), "scale": torch.ones(4)}, {})
+
+
+def test_registered_constant_is_a_non_persistent_buffer_and_names_still_checked():
+    class WithProperty(torch.nn.Module):
+        @property
+        def taken(self):
+            return 1
+
+    m = WithProperty()
+    register_parameter(m, "a", torch.zeros(2))
+    assert "a" in dict(m.named_buffers()) and m.state_dict() == {} and m.a is m._buffers["a"]
+    with pytest.raises(KeyError, match="taken"):  # as nn.Module.register_buffer
+        register_parameter(m, "taken", torch.zeros(2))
+
+
 def test_parameters_dict_copy_and_name():
     d = tfd.Gamma(concentration=2.0, rate=3.0, name="g")
     params = d.parameters_dict
@@ -117,6 +144,30 @@ def test_log_prob_value_validation():
     assert float(tfd.Poisson(2.0).log_prob(-1.0)) == -np.inf
     with pytest.raises(ValueError, match="quantile.*probability"):
         tfd.Normal(0.0, 1.0, validate_args=True).quantile(1.5)
+
+
+def test_bernoulli_log_prob_is_cross_entropy_at_any_value():
+    # TFP and torch.distributions (validate_args=False) compute x log p + (1 - x) log(1 - p) for
+    # any real x (a VAE decoder on grayscale pixels); no support mask, no check.
+    probs = torch.tensor([0.2, 0.7, 0.9], dtype=torch.float64)
+    x = torch.tensor([0.5, 0.0, 2.0], dtype=torch.float64)
+    expected = x * torch.log(probs) + (1 - x) * torch.log1p(-probs)
+    lp = tfd.Bernoulli(probs=probs).log_prob(x)
+    torch.testing.assert_close(lp, expected)
+    torch.testing.assert_close(lp, torch.distributions.Bernoulli(
+        probs=probs, validate_args=False).log_prob(x))
+    logits = torch.logit(probs)
+    torch.testing.assert_close(tfd.Bernoulli(logits=logits).log_prob(x), expected)
+    torch.testing.assert_close(tfd.Independent(tfd.Bernoulli(logits=logits), 1).log_prob(x),
+                               expected.sum())
+    # 0/1 values: the probability mass
+    torch.testing.assert_close(tfd.Bernoulli(probs=probs).prob(torch.tensor([1.0, 0.0, 1.0],
+                                                                            dtype=torch.float64)),
+                               torch.stack([probs[0], 1 - probs[1], probs[2]]))
+    with pytest.raises(ValueError, match="value.*outside the support.*0 or 1"):
+        tfd.Bernoulli(probs=probs, validate_args=True).log_prob(x)
+    with pytest.raises(ValueError, match="value.*outside the support"):
+        tfd.Independent(tfd.Bernoulli(logits=logits, validate_args=True), 1).log_prob(x)
 
 
 def test_gradients_flow_from_network_outputs():

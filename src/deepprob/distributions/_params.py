@@ -136,7 +136,7 @@ def to_tensor(value: Any, dtype: torch.dtype | None = None, device=None,
 
 
 def register_parameter(owner: torch.nn.Module, name: str, value: Any,
-                       dtype: torch.dtype | None = None, device=None) -> None:
+                       dtype: torch.dtype | None = None, device=None) -> torch.Tensor:
     """Store ``value`` on ``owner`` under ``name`` following the parameter protocol.
 
     ``nn.Parameter`` -> registered parameter; ``nn.Module`` -> submodule (called at each read);
@@ -151,19 +151,34 @@ def register_parameter(owner: torch.nn.Module, name: str, value: Any,
         dtype: floating dtype for converted values.
         device: device for converted values.
 
+    Returns:
+        The parameter's current tensor value.
+
     Example:
         >>> m = torch.nn.Module()
-        >>> register_parameter(m, "loc", torch.nn.Parameter(torch.zeros(2)))
+        >>> _ = register_parameter(m, "loc", torch.nn.Parameter(torch.zeros(2)))
         >>> [n for n, _ in m.named_parameters()]
         ['loc']
     """
     if isinstance(value, torch.nn.Parameter):
         owner.register_parameter(name, value)
-    elif isinstance(value, torch.nn.Module):
-        _module_value(value, name)  # fail early with a clear message
+        return value
+    if isinstance(value, torch.nn.Module):
+        current = _module_value(value, name)  # fail early with a clear message
         owner.add_module(name, value)
+        return current
+    tensor = to_tensor(value, dtype, device, name)
+    if (type(tensor) is torch.Tensor and name not in owner.__dict__
+            and not hasattr(type(owner), name)
+            and name not in owner._parameters and name not in owner._modules
+            and not torch.nn.modules.module._global_buffer_registration_hooks):
+        # What register_buffer(..., persistent=False) does, without its checks (the name is a
+        # known identifier) - it runs at every forward pass of a distribution layer.
+        owner._buffers[name] = tensor
+        owner._non_persistent_buffers_set.add(name)
     else:
-        owner.register_buffer(name, to_tensor(value, dtype, device, name), persistent=False)
+        owner.register_buffer(name, tensor, persistent=False)
+    return tensor
 
 
 def read_parameter(owner: torch.nn.Module, name: str) -> torch.Tensor | None:
@@ -213,8 +228,37 @@ def shape_of(values: Mapping[str, torch.Tensor], event_ndims: Mapping[str, int])
             continue
         k = event_ndims.get(name, 0)
         shapes[name] = v.shape[: v.ndim - k] if k else v.shape
-    try:
-        return torch.broadcast_shapes(*shapes.values())
-    except RuntimeError as err:
+    result = broadcast_shapes(*shapes.values())
+    if result is None:
         listed = ", ".join(f"`{n}` batch shape {list(s)}" for n, s in shapes.items())
-        raise ValueError(f"Parameter shapes do not broadcast: {listed}.") from err
+        raise ValueError(f"Parameter shapes do not broadcast: {listed}.")
+    return result
+
+
+def broadcast_shapes(*shapes: torch.Size) -> torch.Size | None:
+    """The broadcast of ``shapes`` (``torch.broadcast_shapes``), or None if they do not broadcast.
+
+    Pure Python: ``torch.broadcast_shapes`` costs ~50 us per call, too much for a path run at
+    every forward pass; equal shapes (the usual case) return at once.
+
+    Example:
+        >>> broadcast_shapes(torch.Size([3, 1]), torch.Size([4]))
+        torch.Size([3, 4])
+    """
+    if not shapes:
+        return torch.Size()
+    first = shapes[0]
+    if all(s == first for s in shapes):
+        return torch.Size(first)
+    ndim = max(len(s) for s in shapes)
+    out = [1] * ndim
+    for s in shapes:
+        offset = ndim - len(s)
+        for i, d in enumerate(s):
+            cur = out[offset + i]
+            if d == cur or d == 1:
+                continue
+            if cur != 1:
+                return None
+            out[offset + i] = d
+    return torch.Size(out)

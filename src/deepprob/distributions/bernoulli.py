@@ -16,6 +16,11 @@ __all__ = ["Bernoulli"]
 class Bernoulli(BinaryProbsLogits, TorchBacked):
     """Bernoulli distribution over ``{0, 1}``.
 
+    As TFP and ``torch.distributions``, ``log_prob`` is the negative binary cross-entropy
+    ``x * log(p) + (1 - x) * log(1 - p)`` for any real ``x`` when ``validate_args`` is False
+    (so grayscale images in ``[0, 1]`` train a VAE's Bernoulli decoder); under
+    ``validate_args=True`` a value other than 0 or 1 raises.
+
     Args:
         logits: log-odds of a 1 (give this or ``probs``).
         probs: probability of a 1, in ``[0, 1]``.
@@ -32,6 +37,7 @@ class Bernoulli(BinaryProbsLogits, TorchBacked):
     _param_event_ndims = {"logits": 0, "probs": 0}
     _param_constraints = {"probs": constraints.unit_interval}
     _support = constraints.boolean
+    _mask_outside_support = False  # the cross-entropy formula holds for any value
 
     def __init__(self, logits=None, probs=None, dtype: torch.dtype = torch.int32,
                  validate_args: bool = False, allow_nan_stats: bool = True,
@@ -48,7 +54,8 @@ class Bernoulli(BinaryProbsLogits, TorchBacked):
 
     def _log_prob(self, value, **kwargs):
         logits = self._logits()
-        logits, value = torch.broadcast_tensors(logits, value)
+        if logits.shape != value.shape:
+            logits, value = torch.broadcast_tensors(logits, value)
         return -F.binary_cross_entropy_with_logits(logits, value, reduction="none")
 
     def _sample(self, sample_shape, **kwargs):

@@ -168,6 +168,10 @@ class Distribution(torch.nn.Module):
     _param_event_ndims: dict[str, int] = {}
     _param_constraints: dict[str, Any] = {}
     _support: Any = None  # a torch constraint; None means "all reals" (no check)
+    # Whether log_prob/prob put -inf/0 outside the support when validate_args is False. False
+    # where the formula extends past the support as TFP and torch define it (Bernoulli's
+    # cross-entropy at a fractional value): no check at all then, as torch.distributions.
+    _mask_outside_support: bool = True
 
     def __init__(self, *, parameters: dict, reparameterization_type: ReparameterizationType,
                  validate_args: bool = False, allow_nan_stats: bool = True,
@@ -177,11 +181,14 @@ class Distribution(torch.nn.Module):
         kwargs = params.pop("kwargs", None)
         if kwargs:
             params.update(kwargs)
-        self._parameters_dict = params
-        self.name = name or type(self).__name__
-        self.validate_args = bool(validate_args)
-        self.allow_nan_stats = bool(allow_nan_stats)
-        self._reparameterization_type = reparameterization_type
+        # Plain attributes go straight into __dict__: a distribution is built at every forward
+        # pass of a distribution layer, and nn.Module.__setattr__ costs microseconds per call.
+        attrs = self.__dict__
+        attrs["_parameters_dict"] = params
+        attrs["name"] = name or type(self).__name__
+        attrs["validate_args"] = bool(validate_args)
+        attrs["allow_nan_stats"] = bool(allow_nan_stats)
+        attrs["_reparameterization_type"] = reparameterization_type
         tensor_params = {k: params[k] for k in self._param_event_ndims
                          if params.get(k) is not None}
         fdtype = _common_dtype(tensor_params.values(),
@@ -191,21 +198,22 @@ class Distribution(torch.nn.Module):
             if isinstance(v, torch.Tensor):
                 device = v.device
                 break
-        self._mutable_params = False
+        mutable = False
         for k in self._param_event_ndims:
             if params.get(k) is None and not hasattr(type(self), k):
-                object.__setattr__(self, k, None)  # TFP: an omitted parameter reads as None
+                attrs[k] = None  # TFP: an omitted parameter reads as None
+        values = {}
         for k, v in tensor_params.items():
-            register_parameter(self, k, v, fdtype, device)
+            values[k] = register_parameter(self, k, v, fdtype, device)
             if isinstance(v, torch.nn.Module) or (isinstance(v, torch.Tensor) and v.requires_grad):
-                self._mutable_params = True
-        self._float_dtype = fdtype
-        self._dtype = dtype if dtype is not None else fdtype
-        self._static_batch_shape: torch.Size | None = None
-        if tensor_params:  # shape errors are raised always, with the shapes involved
-            values = {k: self._value(k) for k in tensor_params}
-            self._static_batch_shape = shape_of(values, self._param_event_ndims)
-        if self.validate_args:
+                mutable = True
+        attrs["_mutable_params"] = mutable
+        attrs["_float_dtype"] = fdtype
+        attrs["_dtype"] = dtype if dtype is not None else fdtype
+        # shape errors are raised always, with the shapes involved
+        attrs["_static_batch_shape"] = shape_of(values, self._param_event_ndims) \
+            if tensor_params else None
+        if validate_args:
             self._check_parameters()
 
     # ------------------------------------------------------------------ parameters
@@ -311,6 +319,8 @@ class Distribution(torch.nn.Module):
         symbolic tensor is returned; a ``dp.Model`` built on it owns this distribution, so its
         parameters (a flow's bijectors) train with ``fit``.
         """
+        if type(value) is torch.Tensor and not kwargs:  # the common case: no graph to record
+            return self._evaluate(method, value)
         from deepprob.engine.symbolic import KerasTensor, MethodCall, is_symbolic, symbolic_call
 
         if isinstance(value, KerasTensor) or (kwargs and is_symbolic(kwargs)):
@@ -353,6 +363,8 @@ class Distribution(torch.nn.Module):
         return self._support.check(value)
 
     def _outside_support(self, value: torch.Tensor, method: str) -> torch.Tensor | None:
+        if not (self._mask_outside_support or self.validate_args):
+            return None
         mask = self._support_mask(value)
         if mask is None:
             return None
@@ -362,7 +374,20 @@ class Distribution(torch.nn.Module):
                 f"{self.name}.{method}: argument `value` is outside the support "
                 f"({self._support_description()}); received {describe(bad)}."
             )
-        return mask
+        return mask if self._mask_outside_support else None
+
+    def _log_prob_of_checked(self, value: torch.Tensor, **kwargs) -> torch.Tensor:
+        """``log_prob(value)`` for a wrapper (``Independent``) that has already converted
+        ``value`` and checked its shape against the same ``batch_shape + event_shape``: the
+        conversion and shape check are not repeated."""
+        cls = type(self)
+        if (cls.log_prob is not Distribution.log_prob or cls._evaluate is not Distribution._evaluate
+                or cls._call_value_method is not Distribution._call_value_method
+                or cls._convert_value is not Distribution._convert_value
+                or not value.is_floating_point()):
+            return self.log_prob(value, **kwargs)
+        self._revalidate()
+        return self._eval_log_prob(value, **kwargs)
 
     def _support_description(self) -> str:
         return constraint_text(self._support) if self._support is not None else "reals"

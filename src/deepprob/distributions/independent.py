@@ -7,6 +7,8 @@ import torch
 from ._composite import check_distribution
 from .distribution import Distribution
 from .kullback_leibler import RegisterKL, kl_divergence
+from .multivariate_normal import MultivariateNormalDiag, MultivariateNormalLinearOperator
+from .normal import Normal
 
 __all__ = ["Independent"]
 
@@ -41,9 +43,10 @@ class Independent(Distribution):
                          allow_nan_stats=distribution.allow_nan_stats,
                          name=name or "Independent" + distribution.name,
                          dtype=distribution.dtype)
-        self._float_dtype = distribution._float_dtype
+        self.__dict__["_float_dtype"] = distribution._float_dtype
         self.distribution = distribution
-        nb = len(distribution.batch_shape)
+        base_batch = distribution.batch_shape
+        nb = len(base_batch)
         if reinterpreted_batch_ndims is None:
             reinterpreted_batch_ndims = max(0, nb - 1)
         if isinstance(reinterpreted_batch_ndims, bool) or not isinstance(
@@ -55,22 +58,25 @@ class Independent(Distribution):
                 f"Independent: argument `reinterpreted_batch_ndims`={reinterpreted_batch_ndims} "
                 f"exceeds the rank of the distribution's batch_shape "
                 f"{list(distribution.batch_shape)} ({nb}).")
-        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
+        self.__dict__["reinterpreted_batch_ndims"] = reinterpreted_batch_ndims
+        # Shapes are static (the base's are fixed at its construction): computed once.
+        self.__dict__["_static_batch_shape"] = base_batch[: nb - reinterpreted_batch_ndims]
+        self.__dict__["_static_event_shape"] = (base_batch[nb - reinterpreted_batch_ndims:]
+                                                + distribution.event_shape)
 
     def _batch_shape(self):
-        b = self.distribution.batch_shape
-        return b[: len(b) - self.reinterpreted_batch_ndims]
+        return self._static_batch_shape
 
     def _event_shape(self):
-        b = self.distribution.batch_shape
-        return b[len(b) - self.reinterpreted_batch_ndims:] + self.distribution.event_shape
+        return self._static_event_shape
 
     def _reduce(self, x):
         k = self.reinterpreted_batch_ndims
         return x.sum(tuple(range(-k, 0))) if k else x
 
     def _log_prob(self, value, **kwargs):
-        return self._reduce(self.distribution.log_prob(value, **kwargs))
+        # value is converted and its shape checked (same batch_shape + event_shape as the base)
+        return self._reduce(self.distribution._log_prob_of_checked(value, **kwargs))
 
     def _sample(self, sample_shape, **kwargs):
         return self.distribution.sample(sample_shape, **kwargs)
@@ -106,3 +112,31 @@ def _kl_independent(a: Independent, b: Independent, name=None):
     kl = kl_divergence(pa, pb)
     k = len(a.event_shape) - len(pa.event_shape)
     return kl.sum(tuple(range(-k, 0))) if k else kl
+
+
+def _as_mvn_diag(d: Independent) -> MultivariateNormalDiag | None:
+    """``Independent(Normal, 1)`` as the same distribution written ``MultivariateNormalDiag``
+    (None for any other Independent)."""
+    base = d.distribution
+    if not isinstance(base, Normal) or d.reinterpreted_batch_ndims != 1:
+        return None
+    shape = base.batch_shape
+    loc, scale = base._value("loc"), base._value("scale")
+    return MultivariateNormalDiag(loc if loc.shape == shape else loc.expand(shape),
+                                  scale if scale.shape == shape else scale.expand(shape),
+                                  validate_args=False, allow_nan_stats=base.allow_nan_stats)
+
+
+@RegisterKL(Independent, MultivariateNormalLinearOperator)
+def _kl_independent_normal_mvn(a: Independent, b, name=None):
+    """``KL(Independent(Normal, 1) || MultivariateNormal*)``: the Independent is an MVNDiag."""
+    diag = _as_mvn_diag(a)
+    return None if diag is None else kl_divergence(diag, b)
+
+
+@RegisterKL(MultivariateNormalLinearOperator, Independent)
+def _kl_mvn_independent_normal(a, b: Independent, name=None):
+    """``KL(MultivariateNormal* || Independent(Normal, 1))`` (a VAE posterior against TFP's
+    usual prior ``Independent(Normal(zeros, 1), 1)``)."""
+    diag = _as_mvn_diag(b)
+    return None if diag is None else kl_divergence(a, diag)

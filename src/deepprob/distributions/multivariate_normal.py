@@ -12,6 +12,8 @@ from ._torch_backed import TorchBacked
 from .distribution import FULLY_REPARAMETERIZED
 from .kullback_leibler import RegisterKL
 
+_LOG_2PI = math.log(2 * math.pi)
+
 __all__ = ["MultivariateNormalDiag", "MultivariateNormalTriL",
            "MultivariateNormalFullCovariance", "MultivariateNormalLinearOperator"]
 
@@ -68,6 +70,23 @@ class MultivariateNormalLinearOperator(TorchBacked):
     def _torch_dist(self):
         return torch.distributions.MultivariateNormal(
             self._loc(), scale_tril=self._scale_tril_value(), validate_args=False)
+
+    def _log_prob(self, value, **kwargs):
+        loc, tril = self._loc(), self._scale_tril_value()
+        diff = value - loc
+        if diff.shape[:-1] != tril.shape[:-2]:
+            # batch shapes differ (sample dims, broadcasting): torch's folding of the sample
+            # dims into one triangular solve
+            return super()._log_prob(value)
+        z = torch.linalg.solve_triangular(tril, diff.unsqueeze(-1), upper=False).squeeze(-1)
+        half_log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
+        return -0.5 * (z * z).sum(-1) - half_log_det - 0.5 * diff.shape[-1] * _LOG_2PI
+
+    def _sample(self, sample_shape, **kwargs):
+        loc, tril = self._loc(), self._scale_tril_value()
+        eps = torch.randn(sample_shape + self.batch_shape + self.event_shape, dtype=loc.dtype,
+                          device=loc.device)
+        return loc + torch.matmul(tril, eps.unsqueeze(-1)).squeeze(-1)
 
     def _mean(self, **kwargs):
         return self._loc()

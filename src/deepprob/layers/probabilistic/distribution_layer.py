@@ -376,19 +376,16 @@ class MultivariateNormalTriL(_NamedDistributionLayer):
         placement, read once from it): no bijector call, cache or hooks per step."""
         d = self._event_size
         index = self.__dict__["_fill_index"]
-        if index is None or index[0].device != packed.device:
+        if index is None or index.device != packed.device:
             with torch.no_grad():
                 m = d * (d + 1) // 2
                 pos = self._fill.forward(torch.arange(1, m + 1, dtype=torch.float64))
                 pos = pos.round().long() - 1
-            lower = torch.tril(torch.ones(d, d, dtype=torch.bool), diagonal=-1)
-            index = (pos.clamp(min=0).reshape(-1).to(packed.device), lower.to(packed.device))
+            index = pos.clamp(min=0).reshape(-1).to(packed.device)
             self.__dict__["_fill_index"] = index
-        flat, lower = index
-        raw = packed[..., flat].reshape(packed.shape[:-1] + (d, d))
+        raw = packed[..., index].reshape(packed.shape[:-1] + (d, d))
         diag = F.softplus(torch.diagonal(raw, dim1=-2, dim2=-1)) + 1e-5
-        return torch.where(lower, raw, torch.zeros((), dtype=raw.dtype, device=raw.device)) \
-            + torch.diag_embed(diag)
+        return torch.tril(raw, diagonal=-1) + torch.diag_embed(diag)
 
     def _new_from_params(self, params):
         d = self._event_size
