@@ -427,3 +427,26 @@ def test_iterator_rescale_is_applied_after_the_transform(digit_dir):
         want = xr.copy()
         want *= 1 / 255
         np.testing.assert_array_equal(xs, want)
+
+
+def test_fill_all_runs_every_index_once_and_raises_the_first_error():
+    import threading
+
+    seen, threads = [], set()
+
+    def fill(k):
+        seen.append(k)
+        threads.add(threading.get_ident())
+
+    dpi._fill_all(fill, 50, workers=3)
+    assert sorted(seen) == list(range(50))
+
+    def bad(k):
+        if k == 7:
+            raise ValueError("Cannot decode image 'seven.jpg'")
+
+    with pytest.raises(ValueError, match="seven.jpg"):
+        dpi._fill_all(bad, 20, workers=2)
+    seen.clear()
+    dpi._fill_all(fill, 3, workers=1)  # no helper threads: in order on the caller's thread
+    assert seen == [0, 1, 2]

@@ -28,7 +28,7 @@ import os
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import numpy as np
@@ -1141,6 +1141,43 @@ def _pool(workers: int) -> ThreadPoolExecutor:
     return pool
 
 
+def _fill_all(fill: Callable[[int], None], n: int, workers: int) -> None:
+    """Run ``fill(k)`` for ``k < n`` on the calling thread and ``workers - 1`` pool threads.
+
+    Each thread takes the next ``k`` when it is free (not fixed chunks), so a thread the OS
+    leaves waiting does not hold the batch up; the first error is raised once all threads
+    stopped.
+    """
+    helpers = min(workers, n) - 1
+    if helpers <= 0:
+        for k in range(n):
+            fill(k)
+        return
+    lock = threading.Lock()
+    todo = iter(range(n))
+    failed = []
+
+    def drain() -> None:
+        while not failed:
+            with lock:
+                k = next(todo, None)
+            if k is None:
+                return
+            try:
+                fill(k)
+            except BaseException:
+                failed.append(True)
+                raise
+
+    futures = [_pool(workers).submit(drain) for _ in range(helpers)]
+    try:
+        drain()
+    finally:
+        wait(futures)
+    for f in futures:
+        f.result()
+
+
 def list_image_files(directory, classes: Sequence[str] | None = None,
                      formats: Sequence[str] = WHITE_LIST_FORMATS, follow_links: bool = False):
     """Keras's directory index: ``(class_names, [(relative_path, class_index), ...])`` with
@@ -1349,12 +1386,7 @@ class DirectoryIterator(_TransformMixin, Iterator):
         def fill(k):
             out[k] = self._load_named(paths[k])
 
-        if self.workers > 1 and len(paths) > 1:
-            chunks = np.array_split(np.arange(len(paths)), min(self.workers, len(paths)))
-            list(_pool(self.workers).map(lambda ks: [fill(k) for k in ks], chunks))
-        else:
-            for k in range(len(paths)):
-                fill(k)
+        _fill_all(fill, len(paths), self.workers)
         return torch.from_numpy(out)
 
     def _batch(self, index_array):
