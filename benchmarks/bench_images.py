@@ -15,7 +15,21 @@ Runs are interleaved and repeated; the best (least disturbed) time is reported a
 medians too. Also times the course's 150x150 CNN (Conv 16-32-64 + MaxPool, Dense 512, Dense 1)
 training steps against the same network written in plain torch.
 
-Run: ``python benchmarks/bench_images.py [--repeats 3] [--images 1000] [--skip-cnn]``.
+Run: ``python benchmarks/bench_images.py [--repeats 3] [--images 1000] [--skip-cnn] [--stages]``.
+``--stages`` also prints a per-stage profile (ms per epoch, best of ``--repeats``): construction,
+threaded decoding and the transform for deepprob; listing, decoding, stacking, matrices,
+``affine_grid``, ``grid_sample`` and flip + rescale for the hand-written loop.
+
+Keras in the same process: ``keras`` (with TensorFlow) does not install beside deepprob's
+``.venv``, so the three-way figures come from a separate virtual environment with
+``tensorflow_cpu`` 2.21 and ``keras`` 3.15.1, into which torch was installed at the pinned version
+(``pip install torch==2.13.0``, CPU wheel) and deepprob's ``src`` put on the path (a ``.pth``
+file holding ``/work/main/src``; deepprob's other dependencies are not needed here)::
+
+    /tmp/tfenv/bin/python benchmarks/bench_images.py --skip-cnn --repeats 3
+
+Keras's iterator is ``keras.src.legacy.preprocessing.image.ImageDataGenerator`` (SciPy's
+``ndimage.affine_transform`` per image and channel).
 """
 
 from __future__ import annotations
@@ -108,6 +122,68 @@ def run_keras(root: str) -> int:
     return count
 
 
+def stage_profile(root: str, repeats: int) -> None:
+    """Per-stage times of one epoch (each stage timed on one batch of 20, times the number of
+    batches; best of ``repeats``, stages interleaved)."""
+    from deepprob.preprocessing import image as dpi
+
+    gen = dpi.ImageDataGenerator(rescale=1 / 255, **AUG)
+
+    def make():
+        return gen.flow_from_directory(root, target_size=(150, 150), batch_size=20,
+                                       class_mode="binary", seed=0, verbose=False)
+
+    it = make()
+    batches = len(it)
+    idx = np.arange(20)
+    raw = it._decode(idx)
+    x = raw.float()
+    rng = np.random.default_rng(0)
+    p = gen._random_arrays(20, (150, 150, 3), rng)
+    mats = dpi.affine_matrices(p["theta"], p["tx"], p["ty"], p["shear"], p["zx"], p["zy"], 150, 150)
+    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs)
+
+    def hand_decode():
+        return [np.asarray(Image.open(files[i]).convert("RGB").resize(
+            (150, 150), Image.Resampling.NEAREST)) for i in idx]
+
+    arrays = hand_decode()
+    theta = _hand_matrices(20, rng, 150)
+    grid = F.affine_grid(theta, [20, 3, 150, 150], align_corners=True)
+    out = F.grid_sample(x.permute(0, 3, 1, 2), grid, padding_mode="border",
+                        align_corners=True).permute(0, 2, 3, 1)
+    flip = torch.from_numpy(rng.random(20) < 0.5).view(-1, 1, 1, 1)
+    stages = {
+        "deepprob: flow_from_directory (construct)": (make, 1),
+        "deepprob: decode 20 (threads)": (lambda: it._decode(idx), batches),
+        "deepprob: transform + rescale 20": (lambda: it._augment(raw), batches),
+        "deepprob:   of which affine_transform_batch": (
+            lambda: dpi.affine_transform_batch(x, mats, "nearest"), batches),
+        "hand: os.walk + sort": (lambda: sorted(
+            os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs), 1),
+        "hand: decode 20 (one after another)": (hand_decode, batches),
+        "hand: stack + float": (lambda: torch.from_numpy(np.stack(arrays)).float(), batches),
+        "hand: matrices": (lambda: _hand_matrices(20, rng, 150), batches),
+        "hand: affine_grid": (lambda: F.affine_grid(theta, [20, 3, 150, 150],
+                                                    align_corners=True), batches),
+        "hand: grid_sample": (lambda: F.grid_sample(x.permute(0, 3, 1, 2), grid,
+                                                    padding_mode="border", align_corners=True),
+                              batches),
+        "hand: flip + rescale": (lambda: (torch.where(flip, out.flip(2), out) * (1 / 255)).numpy(),
+                                 batches),
+    }
+    best = {k: float("inf") for k in stages}
+    for _ in range(max(repeats, 5)):
+        for name, (fn, _) in stages.items():
+            t = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - t)
+    print(f"per-stage profile, ms per epoch ({batches} batches of 20; best of "
+          f"{max(repeats, 5)}; torch threads {torch.get_num_threads()})")
+    for name, (_, per) in stages.items():
+        print(f"  {name:44s} {best[name] * per * 1000:8.1f}")
+
+
 def bench_cnn(steps: int, repeats: int) -> None:
     import deepprob as dp
 
@@ -164,8 +240,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-cnn", action="store_true")
     parser.add_argument("--cnn-steps", type=int, default=20)
+    parser.add_argument("--stages", action="store_true", help="also print a per-stage profile")
     args = parser.parse_args()
     runs = {"deepprob": run_deepprob, "hand-written Pillow + torch": run_hand}
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
     try:
         import keras  # noqa: F401
 
@@ -191,9 +269,10 @@ def main() -> None:
         if "keras ImageDataGenerator" in times:
             speed = min(times["keras ImageDataGenerator"]) / min(times["deepprob"])
             print(f"  deepprob speed-up over Keras: {speed:.1f}x")
+        if args.stages:
+            stage_profile(root, args.repeats)
     if not args.skip_cnn:
         bench_cnn(args.cnn_steps, args.repeats)
-
 
 
 if __name__ == "__main__":
