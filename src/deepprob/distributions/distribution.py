@@ -453,7 +453,9 @@ class Distribution(torch.nn.Module):
     def log_prob(self, value, name: str = "log_prob", **kwargs) -> torch.Tensor:
         """Log probability density/mass of ``value``, summed over event dims.
 
-        Values outside the support give ``-inf`` (an error under ``validate_args``).
+        Values outside the support give ``-inf`` (an error under ``validate_args``), except
+        where TFP and torch extend the formula past the support (``Bernoulli``: the
+        cross-entropy at a fractional value) - no check is made there unless ``validate_args``.
 
         Args:
             value: tensor (or number/list/array) of shape ``[...] + batch_shape + event_shape``
