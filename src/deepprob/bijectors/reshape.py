@@ -58,6 +58,8 @@ class Permute(Bijector):
         # argsort once per permutation state: the key changes when the buffer is replaced, moved
         # or written in place (load_state_dict copies into it, bumping its version).
         perm = self.permutation
+        if torch.compiler.is_compiling():  # inside a compiled graph the argsort is free
+            return torch.argsort(perm)
         key = (perm.data_ptr(), perm._version, perm.device)
         cache = self._inverse_cache
         if cache is None or cache[0] != key:

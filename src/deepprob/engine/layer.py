@@ -28,7 +28,10 @@ from deepprob.engine.symbolic import KerasTensor
 
 _NAME_COUNTS: dict[str, int] = {}
 # Call context shared by nested layer calls during one outermost call.
-_STATE = {"depth": 0, "training": None, "losses": None, "call_id": 0}
+_STATE = {"depth": 0, "training": None, "losses": None}
+# The outermost-call counter lives apart from _STATE: torch.compile guards on every value of a
+# global dict that a compiled call mutates, and a counter there would force a recompile per call.
+_CALLS = {"id": 0}
 
 
 def to_snake_case(name: str) -> str:
@@ -49,13 +52,17 @@ def reset_names() -> None:
     _NAME_COUNTS.clear()
 
 
+_CALL_FLAGS: dict[type, tuple[bool, bool]] = {}
+
+
 def _signature_flags(cls) -> tuple[bool, bool]:
-    cached = cls.__dict__.get("_call_flags")
+    # kept in a module dict, not on the class: reading a class __dict__ (a mappingproxy) after a
+    # dict mutation is a graph break under torch.compile
+    cached = _CALL_FLAGS.get(cls)
     if cached is None:
         params = inspect.signature(cls.call).parameters
         has_var_kw = any(p.kind is p.VAR_KEYWORD for p in params.values())
-        cached = ("training" in params or has_var_kw, "mask" in params)
-        cls._call_flags = cached
+        cached = _CALL_FLAGS[cls] = ("training" in params or has_var_kw, "mask" in params)
     return cached
 
 
@@ -384,11 +391,17 @@ class Layer(nn.Module):
             return
         if _STATE["losses"] is None:  # not inside a model call
             self._losses = [loss]
-            self._losses_call_id = _STATE["call_id"]
+            self._losses_call_id = _CALLS["id"]
             return
-        if self._losses_call_id != _STATE["call_id"]:
+        if torch.compiler.is_compiling():
+            # Inside a compiled call the per-layer bookkeeping (keyed on the call counter, which
+            # torch.compile would specialize on and recompile for every call) is skipped: the
+            # loss joins the call's list, which the outermost layer keeps as _last_call_losses.
+            _STATE["losses"].append(loss)
+            return
+        if self._losses_call_id != _CALLS["id"]:
             self._losses = []
-            self._losses_call_id = _STATE["call_id"]
+            self._losses_call_id = _CALLS["id"]
         self._losses.append(loss)
         _STATE["losses"].append(loss)
 
@@ -404,13 +417,21 @@ class Layer(nn.Module):
                         out.append(reg(p if perm is None else p.permute(*np.argsort(perm))))
         return out
 
+    def _adopt_compiled_call_losses(self) -> None:
+        """After a ``torch.compile``d outermost call (which skips the per-layer bookkeeping):
+        start a new call id and let this layer own the call's added losses, so ``losses``
+        reports exactly those (and no stale terms from an earlier eager call)."""
+        _CALLS["id"] += 1
+        self._losses = list(self.__dict__.get("_last_call_losses") or [])
+        self._losses_call_id = _CALLS["id"]
+
     @property
     def losses(self) -> list[torch.Tensor]:
         """Losses added during the last call (activity regularizers, KL terms), then weight
         regularization penalties computed from the current weights."""
         added = []
         for module in self.modules():
-            if isinstance(module, Layer) and module._losses_call_id == _STATE["call_id"]:
+            if isinstance(module, Layer) and module._losses_call_id == _CALLS["id"]:
                 added += module._losses
         return added + self._regularization_losses()
 
@@ -486,8 +507,8 @@ class Layer(nn.Module):
             del kwargs["mask"]
 
         outer = _STATE["depth"] == 0
-        if outer:
-            _STATE["call_id"] += 1
+        if outer and not torch.compiler.is_compiling():  # (see add_loss)
+            _CALLS["id"] += 1
             _STATE["losses"] = []
             _STATE["training"] = training if "training" in kwargs or not has_training else None
         _STATE["depth"] += 1
@@ -504,8 +525,9 @@ class Layer(nn.Module):
                 _STATE["training"] = None
         if self.activity_regularizer is not None and isinstance(outputs, torch.Tensor):
             penalty = self.activity_regularizer(outputs) / outputs.shape[0]
-            self._losses = [penalty]
-            self._losses_call_id = _STATE["call_id"]
+            if not torch.compiler.is_compiling():
+                self._losses = [penalty]
+                self._losses_call_id = _CALLS["id"]
             if outer:
                 self.__dict__["_last_call_losses"] = self._last_call_losses + [penalty]
             elif _STATE["losses"] is not None:

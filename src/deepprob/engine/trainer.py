@@ -211,7 +211,9 @@ class Trainer:
             if fwd is None:
                 fwd = torch.compile(self)
                 self.__dict__["_jit_forward"] = fwd
-            return fwd(x, training=training)
+            out = fwd(x, training=training)
+            self._adopt_compiled_call_losses()
+            return out
         return self(x, training=training)
 
     def _compute_loss(self, y, y_pred, sample_weight):
