@@ -450,3 +450,30 @@ def test_fill_all_runs_every_index_once_and_raises_the_first_error():
     seen.clear()
     dpi._fill_all(fill, 3, workers=1)  # no helper threads: in order on the caller's thread
     assert seen == [0, 1, 2]
+
+
+def test_next_batch_is_decoded_in_the_background_with_the_same_results(digit_dir, monkeypatch):
+    import threading
+
+    from deepprob.preprocessing.image import Iterator
+
+    root, _ = digit_dir
+    gen = dpi.ImageDataGenerator(rotation_range=20, horizontal_flip=True, rescale=1 / 255)
+    kw = dict(target_size=(28, 28), batch_size=6, class_mode="sparse", seed=2, verbose=False)
+    a, b = gen.flow_from_directory(root, **kw), gen.flow_from_directory(root, **kw)
+    main, calls = threading.get_ident(), []
+    real = dpi.DirectoryIterator._decode
+
+    def spy(self, index_array):
+        if self is a:
+            calls.append(threading.get_ident() == main)
+        return real(self, index_array)
+
+    monkeypatch.setattr(dpi.DirectoryIterator, "_decode", spy)
+    for _ in range(2 * len(a)):  # two epochs of 4 batches (21 images)
+        (xa, ya), (xb, yb) = next(a), Iterator.__next__(b)  # b: no prefetching
+        np.testing.assert_array_equal(xa, xb)
+        np.testing.assert_array_equal(ya, yb)
+    # decoded on the caller's thread only at the start of each epoch (the order of the next
+    # epoch is drawn when it starts); every other batch was started in the background
+    assert calls.count(True) == 2 and calls.count(False) == 6

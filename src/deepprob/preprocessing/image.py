@@ -5,7 +5,9 @@ to ``PIL.Image.resize`` with the same interpolation). Augmentation follows Keras
 conventions (``theta`` in degrees counter-clockwise, ``tx`` / ``ty`` / ``zx`` / ``zy`` / ``shear``
 composed as ``rotation @ shift @ shear @ zoom``) but runs batched on torch: one
 ``affine_grid`` + ``grid_sample`` per batch instead of one SciPy call per image and channel.
-Directory iterators decode their batches in worker threads (Pillow releases the GIL).
+Directory iterators decode their batches in worker threads (Pillow releases the GIL) and,
+within an epoch, start decoding the next batch in the background while the current one is
+augmented.
 
 Differences from Keras, on purpose:
 
@@ -28,7 +30,7 @@ import os
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import numpy as np
@@ -918,7 +920,9 @@ class ImageDataGenerator:
             keep_aspect_ratio: crop to the target aspect ratio before resizing.
             bad_files: ``"raise"`` (fail naming the file that cannot be decoded) or ``"skip"``
                 (decode every file up front, leave the bad ones out and warn naming them).
-            workers: decoding threads (default: up to 8, at most the CPU count).
+            workers: decoding threads (default: up to 8, at most the CPU count); the next
+                batch of an epoch is decoded in the background while the current one is
+                augmented.
             verbose: print Keras's "Found N images belonging to K classes.".
 
         Example:
@@ -1132,12 +1136,26 @@ def _default_workers() -> int:
 
 
 _POOLS: dict[int, ThreadPoolExecutor] = {}
+_PREFETCH: list[ThreadPoolExecutor] = []
+_POOL_LOCK = threading.Lock()
+
+
+def _prefetcher() -> ThreadPoolExecutor:
+    """The thread that decodes the next batch of a directory iterator in the background."""
+    with _POOL_LOCK:
+        if not _PREFETCH:
+            _PREFETCH.append(ThreadPoolExecutor(1, thread_name_prefix="dp-image-prefetch"))
+    return _PREFETCH[0]
 
 
 def _pool(workers: int) -> ThreadPoolExecutor:
     pool = _POOLS.get(workers)
     if pool is None:
-        pool = _POOLS[workers] = ThreadPoolExecutor(workers, thread_name_prefix="dp-image")
+        with _POOL_LOCK:
+            pool = _POOLS.get(workers)
+            if pool is None:
+                pool = _POOLS[workers] = ThreadPoolExecutor(workers,
+                                                            thread_name_prefix="dp-image")
     return pool
 
 
@@ -1266,6 +1284,10 @@ class DirectoryIterator(_TransformMixin, Iterator):
         num_classes: number of classes.
         bad_files: files left out with ``bad_files="skip"``.
 
+    ``next(it)`` starts decoding the following batch of the epoch in a background thread (the
+    same files, so the same images; the random transforms are still drawn in order on the
+    caller's thread). ``it[i]`` decodes on demand.
+
     Args: as ``ImageDataGenerator.flow_from_directory``.
     """
 
@@ -1320,6 +1342,8 @@ class DirectoryIterator(_TransformMixin, Iterator):
         if verbose:
             print(f"Found {self.samples} images belonging to {self.num_classes} classes.")
         super().__init__(self.samples, batch_size, shuffle, seed)
+        self._prefetch_lock = threading.Lock()
+        self._prefetched: tuple[bytes, Future] | None = None
 
     @property
     def filepaths(self) -> list[str]:
@@ -1389,8 +1413,23 @@ class DirectoryIterator(_TransformMixin, Iterator):
         _fill_all(fill, len(paths), self.workers)
         return torch.from_numpy(out)
 
-    def _batch(self, index_array):
-        batch_x = self._augment(self._decode(index_array))
+    def __next__(self):
+        index_array = self._next_indices()
+        with self._prefetch_lock:
+            ready, self._prefetched = self._prefetched, None
+            if self.batch_index != 0:  # the next batch comes from this epoch's order: start it
+                start = self.batch_index * self.batch_size
+                following = self.index_array[start: start + self.batch_size]
+                self._prefetched = (following.tobytes(),
+                                    _prefetcher().submit(self._decode, following))
+        if ready is not None and ready[0] == index_array.tobytes():
+            return self._batch(index_array, ready[1].result())
+        return self._batch(index_array)
+
+    def _batch(self, index_array, decoded: torch.Tensor | None = None):
+        if decoded is None:
+            decoded = self._decode(index_array)
+        batch_x = self._augment(decoded)
         self._save(batch_x, index_array)
         mode = self.class_mode
         if mode is None:
