@@ -327,8 +327,10 @@ class Trainer:
         n = _batch_size(x)
         self._loss_mean.add(value, n)
         if len(terms) > 1:
+            on_cpu = isinstance(value, float)  # read as floats, as the total (no tensor ops)
             for name, term in terms:
-                self._term_means.setdefault(name, _Mean()).add(term, n)
+                self._term_means.setdefault(name, _Mean()).add(
+                    term.item() if on_cpu else term, n)
         self._update_metrics(y, y_pred, sw)
         return loss
 
