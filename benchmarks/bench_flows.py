@@ -9,13 +9,20 @@ Two-moons (noise 0.1, 10,000 training / 2,000 held-out points), batch 256, 500 A
   vs zuko's coupling flow (``zuko.flows.MAF(..., transforms=4, passes=2)``);
 * deepprob's flows with the loss ``-log_prob(x).mean()`` under ``torch.compile`` (inductor with
   ``cpp_wrapper=True``; the compile time is printed; ``--no-compile`` skips these rows);
-* deepprob's MAF trained with ``model.fit`` the course's way, when ``deepprob.losses`` exists.
+* deepprob's MAF trained with ``model.fit`` the course's way, when ``deepprob.losses`` exists;
+* TensorFlow Probability's MAF and RealNVP x4 of the same shapes, each training step under
+  ``tf.function`` (tf_keras Adam), where ``tensorflow_probability`` and ``tf_keras`` import in the
+  same environment (TFP's RealNVP gets a tf_keras network per coupling: its
+  ``real_nvp_default_template`` builds tf1 layers whose variables a ``tf.Module`` does not track).
+  TensorFlow's thread pools are set to ``--threads``.
 
 The MADEs use TFP's default ``kernel_initializer="glorot_uniform"`` (``--init`` picks another
 Keras initializer name; the one used is printed). Runs are interleaved and repeated (the machine
 is shared): steps/s is the best of ``--rounds``, the NLL is from the last round. ``--nll-seeds
 0,1,2,3,4`` also trains the eager MAFs once per seed and prints each held-out NLL. zuko is
-optional (``pip install zuko --no-deps``); without it those rows are skipped.
+optional (``pip install zuko --no-deps``); without it those rows are skipped. The three-way run
+used a virtualenv holding tensorflow_cpu 2.21, tensorflow-probability 0.25, tf_keras 2.21,
+torch 2.13.0 (pinned), zuko (``--no-deps``) and deepprob (``pip install --no-deps -e .``).
 
 Usage: ``python benchmarks/bench_flows.py [--rounds 3] [--steps 500] [--threads 1]
 [--nll-seeds 0,1,2,3,4] [--init glorot_uniform] [--no-compile]``
@@ -78,6 +85,59 @@ def zuko_coupling():
 
     flow = zuko.flows.MAF(2, transforms=4, hidden_features=(64, 64), passes=2)
     return flow, lambda x: flow().log_prob(x)
+
+
+def tfp_train(kind, data, test, steps, seed):
+    """TensorFlow Probability's flow of the same shape, trained under ``tf.function``."""
+    import tensorflow as tf
+    import tensorflow_probability as tfp
+    import tf_keras
+
+    tfb_, tfd_ = tfp.bijectors, tfp.distributions
+    tf.random.set_seed(seed)
+    if kind == "maf":
+        def maf():
+            made = tfb_.AutoregressiveNetwork(params=2, hidden_units=[64, 64], activation="relu")
+            return tfb_.MaskedAutoregressiveFlow(shift_and_log_scale_fn=made)
+        bijector = tfb_.Chain([maf(), tfb_.Permute([1, 0]), maf()])
+    else:
+        nets: list = []
+
+        def coupling_net():  # a Keras network per coupling: TFP's real_nvp_default_template
+            # builds tf1 layers whose variables tf.Module does not track (they would not train)
+            net = tf_keras.Sequential([tf_keras.layers.Dense(64, activation="relu"),
+                                       tf_keras.layers.Dense(64, activation="relu"),
+                                       tf_keras.layers.Dense(2)])
+            nets.append(net)
+            return lambda x, output_units, **kwargs: tuple(tf.split(net(x), 2, axis=-1))
+        bijector = tfb_.Chain([tfb_.RealNVP(num_masked=1 if i % 2 == 0 else -1,
+                                            shift_and_log_scale_fn=coupling_net())
+                               for i in range(4)])
+    flow = tfd_.TransformedDistribution(tfd_.MultivariateNormalDiag(loc=[0.0, 0.0]), bijector)
+    x_np, test_np = data.numpy(), test.numpy()
+    flow.log_prob(x_np[:2])  # builds the networks' variables
+    variables = flow.trainable_variables if kind == "maf" else \
+        [v for net in nets for v in net.trainable_variables]
+    opt = tf_keras.optimizers.Adam(learning_rate=1e-3)
+
+    @tf.function
+    @tf.autograph.experimental.do_not_convert  # no Python control flow to convert
+    def step(x):
+        with tf.GradientTape() as tape:
+            loss = -tf.reduce_mean(flow.log_prob(x))
+        opt.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        return loss
+
+    idx = np.random.default_rng(seed).integers(0, len(x_np), (steps, 256))
+    batches = [tf.constant(x_np[i]) for i in idx]
+    for i in range(20):  # tracing and warm-up, not timed
+        step(batches[i])
+    start = time.perf_counter()
+    for i in range(steps):
+        step(batches[i])
+    elapsed = time.perf_counter() - start
+    nll = -float(tf.reduce_mean(flow.log_prob(test_np)))
+    return steps / elapsed, nll
 
 
 COMPILE_TIMES: dict[str, float] = {}
@@ -159,6 +219,17 @@ def main() -> None:
         have_zuko = False
         print("zuko is not installed: its rows are skipped (pip install zuko --no-deps)")
     try:
+        import tensorflow as tf
+        import tensorflow_probability  # noqa: F401
+        import tf_keras  # noqa: F401
+
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+        have_tfp = True
+    except ImportError:
+        have_tfp = False
+        print("tensorflow_probability (with tf_keras) is not importable: TFP rows are skipped")
+    try:
         import deepprob.losses  # noqa: F401
         have_fit = True
     except ImportError:
@@ -172,6 +243,9 @@ def main() -> None:
         contenders["deepprob MAF (compiled)"] = loop(deepprob_maf, True, "deepprob MAF (compiled)")
     if have_zuko:
         contenders["zuko MAF"] = loop(zuko_maf)
+    if have_tfp:
+        contenders["TFP MAF (tf.function)"] = lambda: tfp_train("maf", data, test, args.steps,
+                                                                args.seed)
     if have_fit:
         contenders["deepprob MAF (model.fit)"] = lambda: train_fit(data, test, args.steps,
                                                                    args.seed)
@@ -181,6 +255,9 @@ def main() -> None:
                                                             "deepprob RealNVP x4 (compiled)")
     if have_zuko:
         contenders["zuko coupling x4"] = loop(zuko_coupling)
+    if have_tfp:
+        contenders["TFP RealNVP x4 (tf.function)"] = lambda: tfp_train(
+            "realnvp", data, test, args.steps, args.seed)
     best: dict[str, float] = {}
     nlls: dict[str, float] = {}
     for _ in range(args.rounds):
@@ -199,17 +276,31 @@ def main() -> None:
                          ("deepprob MAF (compiled)", "zuko MAF"),
                          ("deepprob MAF (model.fit)", "zuko MAF"),
                          ("deepprob RealNVP x4", "zuko coupling x4"),
-                         ("deepprob RealNVP x4 (compiled)", "zuko coupling x4")):
+                         ("deepprob RealNVP x4 (compiled)", "zuko coupling x4"),
+                         ("deepprob MAF (torch loop)", "TFP MAF (tf.function)"),
+                         ("deepprob MAF (compiled)", "TFP MAF (tf.function)"),
+                         ("deepprob MAF (model.fit)", "TFP MAF (tf.function)"),
+                         ("deepprob RealNVP x4", "TFP RealNVP x4 (tf.function)"),
+                         ("deepprob RealNVP x4 (compiled)", "TFP RealNVP x4 (tf.function)")):
         if ours in best and theirs in best:
             print(f"{ours} / {theirs}: {best[ours] / best[theirs]:.2f}x")
     if args.nll_seeds:
         seeds = [int(s) for s in args.nll_seeds.split(",")]
-        makers = {"deepprob MAF": deepprob_maf, "deepprob RealNVP x4": deepprob_realnvp}
+        def nll_of(make):
+            return lambda seed: train_loop(make, data, test, args.steps, seed)[1]
+
+        runs = {"deepprob MAF": nll_of(deepprob_maf),
+                "deepprob RealNVP x4": nll_of(deepprob_realnvp)}
         if have_zuko:
-            makers.update({"zuko MAF": zuko_maf, "zuko coupling x4": zuko_coupling})
+            runs.update({"zuko MAF": nll_of(zuko_maf), "zuko coupling x4": nll_of(zuko_coupling)})
+        if have_tfp:
+            runs.update({
+                "TFP MAF": lambda seed: tfp_train("maf", data, test, args.steps, seed)[1],
+                "TFP RealNVP x4": lambda seed: tfp_train("realnvp", data, test, args.steps,
+                                                         seed)[1]})
         print(f"held-out NLL after {args.steps} steps, seeds {seeds}:")
-        for name, make in makers.items():
-            values = [train_loop(make, data, test, args.steps, s)[1] for s in seeds]
+        for name, run in runs.items():
+            values = [run(s) for s in seeds]
             print(f"{name:<34}" + " ".join(f"{v:.3f}" for v in values)
                   + f"   max {max(values):.3f}")
 
