@@ -3,8 +3,9 @@
 Images are decoded and resized with Pillow exactly as Keras does (``load_img`` is pixel-identical
 to ``PIL.Image.resize`` with the same interpolation). Augmentation follows Keras's transform
 conventions (``theta`` in degrees counter-clockwise, ``tx`` / ``ty`` / ``zx`` / ``zy`` / ``shear``
-composed as ``rotation @ shift @ shear @ zoom``) but runs batched on torch: one
-``affine_grid`` + ``grid_sample`` per batch instead of one SciPy call per image and channel.
+composed as ``rotation @ shift @ shear @ zoom``) but runs batched on torch: one affine sampling
+grid (``F.affine_grid``'s, built by broadcasting) + ``grid_sample`` per batch instead of one SciPy
+call per image and channel.
 Directory iterators decode their batches in worker threads (Pillow releases the GIL) and,
 within an epoch, start decoding the next batch in the background while the current one is
 augmented.
