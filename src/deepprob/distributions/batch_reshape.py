@@ -7,6 +7,7 @@ import math
 import torch
 
 from ._composite import check_distribution
+from ._params import broadcast_shapes_or_raise
 from .distribution import Distribution
 from .kullback_leibler import RegisterKL, kl_divergence
 
@@ -66,7 +67,7 @@ class BatchReshape(Distribution):
 
     def _call_reshaped(self, method, value, **kwargs):
         event = self.event_shape
-        full = torch.broadcast_shapes(value.shape, self._new_batch + event)
+        full = broadcast_shapes_or_raise(value.shape, self._new_batch + event)
         x = value.expand(full)
         prefix = full[: len(full) - len(self._new_batch) - len(event)]
         x = x.reshape(prefix + self.distribution.batch_shape + event)

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch.distributions import constraints
 
+from ._params import broadcast_shapes_or_raise
 from ._probs_logits import BinaryProbsLogits, CategoricalProbsLogits, check_exactly_one
 from ._torch_backed import TorchBacked
 from .distribution import NOT_REPARAMETERIZED
@@ -68,7 +69,7 @@ class Binomial(BinaryProbsLogits, TorchBacked):
     def _cdf(self, value, **kwargs):
         n, p = torch.broadcast_tensors(self._value("total_count"), self._probs())
         k = torch.floor(value)
-        shape = torch.broadcast_shapes(k.shape, n.shape)
+        shape = broadcast_shapes_or_raise(k.shape, n.shape)
         n, p, k = n.expand(shape), p.expand(shape), k.expand(shape)
         inside = (k >= 0) & (k < n)
         ks = torch.where(inside, k, torch.zeros_like(k))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from torch.distributions import constraints
 
+from ._params import broadcast_shapes_or_raise
 from ._probs_logits import CategoricalProbsLogits, check_exactly_one
 from ._torch_backed import TorchBacked
 from .distribution import NOT_REPARAMETERIZED
@@ -57,7 +58,7 @@ class Categorical(CategoricalProbsLogits, TorchBacked):
     def _gather(self, table, value):
         k = table.shape[-1]
         index = value.clamp(0, k - 1).long()
-        shape = torch.broadcast_shapes(index.shape, table.shape[:-1])
+        shape = broadcast_shapes_or_raise(index.shape, table.shape[:-1])
         index = index.expand(shape).unsqueeze(-1)
         return torch.gather(table.expand(shape + (k,)), -1, index).squeeze(-1)
 

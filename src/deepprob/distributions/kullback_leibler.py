@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import torch
 
+from ._params import broadcast_shapes_or_raise
 from .distribution import Distribution
 
 __all__ = ["kl_divergence", "RegisterKL", "register_kl", "cross_entropy"]
@@ -142,7 +143,7 @@ def kl_divergence(distribution_a: Distribution, distribution_b: Distribution,
             f" vs distribution_b {list(distribution_b.event_shape)}."
         )
     try:
-        torch.broadcast_shapes(distribution_a.batch_shape, distribution_b.batch_shape)
+        broadcast_shapes_or_raise(distribution_a.batch_shape, distribution_b.batch_shape)
     except RuntimeError as err:
         raise ValueError(
             f"kl_divergence: batch shapes do not broadcast: distribution_a "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import torch
 
 from ._composite import check_distribution
+from ._params import broadcast_shapes_or_raise
 from .distribution import NOT_REPARAMETERIZED, Distribution
 
 __all__ = ["MixtureSameFamily", "Mixture"]
@@ -85,7 +86,7 @@ class MixtureSameFamily(Distribution):
             raise ValueError(f"{name}: components_distribution batch_shape {list(cb)} must end "
                              f"with the number of components {k} of mixture_distribution.")
         try:
-            self._batch = torch.broadcast_shapes(mb, cb[:-1])
+            self._batch = broadcast_shapes_or_raise(mb, cb[:-1])
         except RuntimeError as err:
             raise ValueError(f"{name}: mixture_distribution batch_shape {list(mb)} does not "
                              f"broadcast with components batch_shape {list(cb[:-1])}.") from err
@@ -181,7 +182,7 @@ class Mixture(Distribution):
             raise ValueError(f"{name}: components must share batch and event shapes; received "
                              f"{[(list(b), list(e)) for b, e in shapes]}.")
         try:
-            self._batch = torch.broadcast_shapes(cat.batch_shape, components[0].batch_shape)
+            self._batch = broadcast_shapes_or_raise(cat.batch_shape, components[0].batch_shape)
         except RuntimeError as err:
             raise ValueError(f"{name}: cat batch_shape {list(cat.batch_shape)} does not "
                              f"broadcast with components' {list(components[0].batch_shape)}."

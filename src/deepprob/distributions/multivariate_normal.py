@@ -8,6 +8,7 @@ import math
 import torch
 from torch.distributions import constraints
 
+from ._params import broadcast_shapes_or_raise
 from ._torch_backed import TorchBacked
 from .distribution import FULLY_REPARAMETERIZED
 from .kullback_leibler import RegisterKL
@@ -262,12 +263,12 @@ class MultivariateNormalFullCovariance(MultivariateNormalLinearOperator):
 @RegisterKL(MultivariateNormalLinearOperator, MultivariateNormalLinearOperator)
 def _kl_mvn_mvn(a, b, name=None):
     la, lb = a._scale_tril_value(), b._scale_tril_value()
-    batch = torch.broadcast_shapes(la.shape[:-2], lb.shape[:-2])
+    batch = broadcast_shapes_or_raise(la.shape[:-2], lb.shape[:-2])
     k = a._dim()
     la, lb = la.expand(batch + (k, k)), lb.expand(batch + (k, k))
     m = torch.linalg.solve_triangular(lb, la, upper=False)
     diff = (b._loc() - a._loc()).unsqueeze(-1)
-    full = torch.broadcast_shapes(diff.shape[:-2], batch)
+    full = broadcast_shapes_or_raise(diff.shape[:-2], batch)
     diff = torch.linalg.solve_triangular(lb.expand(full + (k, k)), diff.expand(full + (k, 1)),
                                          upper=False)
     log_det_a = torch.log(torch.diagonal(la, dim1=-2, dim2=-1)).sum(-1)

@@ -7,6 +7,7 @@ import math
 import torch
 
 from ._composite import check_distribution
+from ._params import broadcast_shapes_or_raise
 from .distribution import Distribution, _as_sample_shape
 from .kullback_leibler import RegisterKL, kl_divergence
 
@@ -60,7 +61,7 @@ class Sample(Distribution):
     def _log_prob(self, value, **kwargs):
         n, b = len(self.sample_shape), len(self.batch_shape)
         e = len(self.distribution.event_shape)
-        full = torch.broadcast_shapes(value.shape, self.batch_shape + self.event_shape)
+        full = broadcast_shapes_or_raise(value.shape, self.batch_shape + self.event_shape)
         x = value.expand(full)
         m = x.ndim - (b + n + e)
         x = torch.movedim(x, list(range(m + b, m + b + n)), list(range(m, m + n)))
