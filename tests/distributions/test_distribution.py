@@ -71,7 +71,7 @@ def test_register_and_read_parameter_helpers():
 
 
 def test_broadcast_shapes_helper_matches_torch():
-    from deepprob.distributions._params import broadcast_shapes, shape_of
+    from deepprob.distributions._params import broadcast_shapes, broadcast_shapes_or_raise, shape_of
 
     cases = [((), ()), ((3,), (3,)), ((3, 1), (4,)), ((1,), (2, 1, 5)), ((2, 3), (2, 3), (3,)),
              ((0,), (1,)), ((4, 1, 2), (1, 3, 1)), ((5,),)]
@@ -80,6 +80,9 @@ def test_broadcast_shapes_helper_matches_torch():
         assert broadcast_shapes(*shapes) == torch.broadcast_shapes(*shapes), shapes
     assert broadcast_shapes(torch.Size([3]), torch.Size([4])) is None
     assert broadcast_shapes(torch.Size([2, 3]), torch.Size([3, 3])) is None
+    assert broadcast_shapes_or_raise(torch.Size([2, 1]), torch.Size([3])) == (2, 3)
+    with pytest.raises(RuntimeError, match=r"\[2, 3\], \[3, 3\]"):  # as torch.broadcast_shapes
+        broadcast_shapes_or_raise(torch.Size([2, 3]), torch.Size([3, 3]))
     with pytest.raises(ValueError, match="`loc` batch shape \\[3\\], `scale` batch shape \\[4\\]"):
         shape_of({"loc": torch.zeros(3), "scale": torch.ones(4)}, {})
 
