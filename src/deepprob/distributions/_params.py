@@ -22,7 +22,7 @@ Use :func:`register_parameter` to store a value on a module under its name, and
 Example:
     >>> import torch
     >>> owner = torch.nn.Module()
-    >>> register_parameter(owner, "scale", 2.0)
+    >>> _ = register_parameter(owner, "scale", 2.0)
     >>> read_parameter(owner, "scale")
     tensor(2.)
 """
@@ -191,7 +191,7 @@ def read_parameter(owner: torch.nn.Module, name: str) -> torch.Tensor | None:
         name: the parameter's name.
 
     Example:
-        >>> m = torch.nn.Module(); register_parameter(m, "rate", [1.0, 2.0])
+        >>> m = torch.nn.Module(); _ = register_parameter(m, "rate", [1.0, 2.0])
         >>> read_parameter(m, "rate")
         tensor([1., 2.])
     """
