@@ -71,6 +71,10 @@ PAIRS = [
      tfd.MultivariateNormalTriL(T([0.0, 1.0, 2.0]), L1)),
     ("IndepNormal-MVNFull", tfd.Independent(tfd.Normal(T([0.5, 0.0, 1.0]), T([1.3, 0.4, 0.9])), 1),
      tfd.MultivariateNormalFullCovariance(T([0.0, 1.0, 2.0]), L2 @ L2.T)),
+    ("SampleNormal-MVNTriL", tfd.Sample(tfd.Normal(T(0.5), T(1.3)), 3),
+     tfd.MultivariateNormalTriL(T([0.0, 1.0, 2.0]), L1)),
+    ("MVNTriL-SampleNormal", tfd.MultivariateNormalTriL(T([[0.0, 1.0, 2.0], [1.0, 0.0, 0.0]]), L1),
+     tfd.Sample(tfd.Normal(T([0.5, -0.5]), T([1.3, 0.7])), 3)),
 ]
 
 
@@ -134,9 +138,10 @@ def _torch_mvn(loc, scale_tril):
     return torch.distributions.MultivariateNormal(loc, scale_tril=scale_tril)
 
 
-def test_independent_normal_vs_multivariate_normal_match_torch():
-    # Independent(Normal, 1) is the MVN with covariance diag(scale^2): torch's MVN-MVN KL is the
-    # reference, in both directions, with batch broadcasting (a [4, 3] Normal batch, scalar scale)
+def test_iid_normals_vs_multivariate_normal_match_torch():
+    # Independent(Normal, 1) and Sample(Normal, k) are the MVN with covariance diag(scale^2):
+    # torch's MVN-MVN KL is the reference, in both directions, with batch broadcasting (a [4, 3]
+    # Normal batch, a scalar scale)
     g = torch.Generator().manual_seed(3)
     loc_a = torch.randn(4, 3, generator=g, dtype=torch.float64)
     scale_a = torch.rand(4, 3, generator=g, dtype=torch.float64) + 0.3
@@ -145,13 +150,17 @@ def test_independent_normal_vs_multivariate_normal_match_torch():
     ind_scalar = tfd.Independent(tfd.Normal(loc_a, T(0.8)), 1)
     ta = _torch_mvn(loc_a, torch.diag_embed(scale_a))
     ta_scalar = _torch_mvn(loc_a, 0.8 * torch.eye(3, dtype=torch.float64).expand(4, 3, 3))
+    # Sample(Normal, 3): three iid draws of each of a batch of 4 Normals
+    sample = tfd.Sample(tfd.Normal(loc_a[:, 0], scale_a[:, 0]), 3)
+    t_sample = _torch_mvn(loc_a[:, :1].expand(4, 3),
+                          torch.diag_embed(scale_a[:, :1].expand(4, 3)))
     for mvn, tmvn in [
         (tfd.MultivariateNormalTriL(loc_b, L1), _torch_mvn(loc_b, L1)),
         (tfd.MultivariateNormalDiag(loc_b, T([1.5, 0.5, 2.0])),
          _torch_mvn(loc_b, torch.diag(T([1.5, 0.5, 2.0])))),
         (tfd.MultivariateNormalFullCovariance(loc_b, L2 @ L2.T), _torch_mvn(loc_b, L2)),
     ]:
-        for p, tp in [(ind, ta), (ind_scalar, ta_scalar)]:
+        for p, tp in [(ind, ta), (ind_scalar, ta_scalar), (sample, t_sample)]:
             forward = tfd.kl_divergence(p, mvn)
             backward = tfd.kl_divergence(mvn, p)
             assert forward.shape == backward.shape == (4,)
@@ -167,6 +176,9 @@ def test_independent_of_other_base_against_mvn_has_no_closed_form():
         tfd.kl_divergence(p, q)
     with pytest.raises(NotImplementedError, match="num_samples"):
         tfd.kl_divergence(q, p)
+    # two sample dims of a Normal: event [2, 1], not an MVN's
+    with pytest.raises(ValueError, match="event shapes differ"):
+        tfd.kl_divergence(tfd.Sample(tfd.Normal(T(0.0), T(1.0)), [2, 1]), q)
 
 
 def test_exact_kl_regularizer_with_independent_normal_prior():

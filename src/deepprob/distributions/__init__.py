@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+from . import _gaussian_kl  # noqa: F401  (KL rules: MVN vs Independent/Sample(Normal))
 from ._params import read_parameter, register_parameter
 from .batch_reshape import BatchReshape
 from .bernoulli import Bernoulli

@@ -7,8 +7,6 @@ import torch
 from ._composite import check_distribution
 from .distribution import Distribution
 from .kullback_leibler import RegisterKL, kl_divergence
-from .multivariate_normal import MultivariateNormalDiag, MultivariateNormalLinearOperator
-from .normal import Normal
 
 __all__ = ["Independent"]
 
@@ -112,31 +110,3 @@ def _kl_independent(a: Independent, b: Independent, name=None):
     kl = kl_divergence(pa, pb)
     k = len(a.event_shape) - len(pa.event_shape)
     return kl.sum(tuple(range(-k, 0))) if k else kl
-
-
-def _as_mvn_diag(d: Independent) -> MultivariateNormalDiag | None:
-    """``Independent(Normal, 1)`` as the same distribution written ``MultivariateNormalDiag``
-    (None for any other Independent)."""
-    base = d.distribution
-    if not isinstance(base, Normal) or d.reinterpreted_batch_ndims != 1:
-        return None
-    shape = base.batch_shape
-    loc, scale = base._value("loc"), base._value("scale")
-    return MultivariateNormalDiag(loc if loc.shape == shape else loc.expand(shape),
-                                  scale if scale.shape == shape else scale.expand(shape),
-                                  validate_args=False, allow_nan_stats=base.allow_nan_stats)
-
-
-@RegisterKL(Independent, MultivariateNormalLinearOperator)
-def _kl_independent_normal_mvn(a: Independent, b, name=None):
-    """``KL(Independent(Normal, 1) || MultivariateNormal*)``: the Independent is an MVNDiag."""
-    diag = _as_mvn_diag(a)
-    return None if diag is None else kl_divergence(diag, b)
-
-
-@RegisterKL(MultivariateNormalLinearOperator, Independent)
-def _kl_mvn_independent_normal(a, b: Independent, name=None):
-    """``KL(MultivariateNormal* || Independent(Normal, 1))`` (a VAE posterior against TFP's
-    usual prior ``Independent(Normal(zeros, 1), 1)``)."""
-    diag = _as_mvn_diag(b)
-    return None if diag is None else kl_divergence(a, diag)
