@@ -181,13 +181,14 @@ def train_fit(data, test, steps, seed):
     model = dp.Model(x_, flow.log_prob(x_))
     model.compile(optimizer=dp.optimizers.Adam(), loss=lambda _, log_prob: -log_prob)
     x = data.numpy()
-    n = 256 * (steps // 2)
     model.fit(x=x[:256 * 20], y=np.zeros((256 * 20, 0)), batch_size=256, epochs=1, verbose=0)
-    reps = int(np.ceil(n / len(x)))
-    xs = np.concatenate([x] * reps)[:256 * steps]
+    reps = int(np.ceil(256 * steps / len(x)))
+    xs = np.concatenate([x] * reps)[:256 * steps]  # exactly `steps` batches of 256
+    assert len(xs) == 256 * steps
     start = time.perf_counter()
-    model.fit(x=xs, y=np.zeros((len(xs), 0)), batch_size=256, epochs=1, verbose=0)
+    history = model.fit(x=xs, y=np.zeros((len(xs), 0)), batch_size=256, epochs=1, verbose=0)
     elapsed = time.perf_counter() - start
+    assert len(history.history["loss"]) == 1
     with torch.no_grad():
         nll = -flow.log_prob(test).mean().item()
     return steps / elapsed, nll
