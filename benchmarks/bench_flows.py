@@ -5,6 +5,8 @@ Two-moons (noise 0.1, 10,000 training / 2,000 held-out points), batch 256, 500 A
 
 * MAF: deepprob ``Chain([MAF(MADE [64, 64]), Permute, MAF(MADE [64, 64])])`` vs
   ``zuko.flows.MAF(2, transforms=2, hidden_features=(64, 64))``;
+* the same two-MAF flow written by hand in plain torch (masked ``F.linear``, the floor of what
+  torch itself costs for this math), eager and compiled;
 * coupling: deepprob ``RealNVP`` x 4 (``real_nvp_default_template([64, 64])``, alternating masks)
   vs zuko's coupling flow (``zuko.flows.MAF(..., transforms=4, passes=2)``);
 * deepprob's flows with the loss ``-log_prob(x).mean()`` under ``torch.compile`` (inductor with
@@ -31,10 +33,12 @@ Usage: ``python benchmarks/bench_flows.py [--rounds 3] [--steps 500] [--threads 
 from __future__ import annotations
 
 import argparse
+import math
 import time
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 import deepprob as dp
 
@@ -70,6 +74,47 @@ def deepprob_realnvp():
     flow = tfd.TransformedDistribution(tfd.MultivariateNormalDiag(loc=[0.0, 0.0]),
                                        tfb.Chain(layers))
     flow.log_prob(torch.zeros(1, 2))  # builds the lazily built templates
+    return flow, flow.log_prob
+
+
+class _HandMADE(torch.nn.Module):
+    """MADE [2 -> 64 -> 64 -> 2 x (shift, log_scale)] written out: masks by hand, torch's init."""
+
+    def __init__(self):
+        super().__init__()
+        self.l1, self.l2, self.l3 = (torch.nn.Linear(2, 64), torch.nn.Linear(64, 64),
+                                     torch.nn.Linear(64, 4))
+        d_in, d_hidden = torch.tensor([1, 2]), torch.ones(64, dtype=torch.long)
+        d_out = torch.tensor([1, 1, 2, 2])  # (shift_1, log_scale_1, shift_2, log_scale_2)
+        self.register_buffer("m1", (d_hidden[:, None] >= d_in[None, :]).float())
+        self.register_buffer("m2", (d_hidden[:, None] >= d_hidden[None, :]).float())
+        self.register_buffer("m3", (d_out[:, None] > d_hidden[None, :]).float())
+
+    def forward(self, x):
+        h = torch.relu(F.linear(x, self.l1.weight * self.m1, self.l1.bias))
+        h = torch.relu(F.linear(h, self.l2.weight * self.m2, self.l2.bias))
+        return F.linear(h, self.l3.weight * self.m3, self.l3.bias).view(-1, 2, 2)
+
+
+class _HandMAF(torch.nn.Module):
+    """The same two-MAF flow as deepprob's, as a hand-written torch module (the floor)."""
+
+    def __init__(self):
+        super().__init__()
+        self.first, self.second = _HandMADE(), _HandMADE()
+
+    def log_prob(self, y):
+        p = self.second(y)
+        x = (y - p[..., 0]) * torch.exp(-p[..., 1])
+        log_det = -p[..., 1].sum(-1)
+        x = x.flip(-1)  # the Permute([1, 0])
+        p = self.first(x)
+        z = (x - p[..., 0]) * torch.exp(-p[..., 1])
+        return -0.5 * (z * z).sum(-1) - math.log(2 * math.pi) + log_det - p[..., 1].sum(-1)
+
+
+def hand_maf():
+    flow = _HandMAF()
     return flow, flow.log_prob
 
 
@@ -242,6 +287,10 @@ def main() -> None:
     contenders = {"deepprob MAF (torch loop)": loop(deepprob_maf)}
     if not args.no_compile:
         contenders["deepprob MAF (compiled)"] = loop(deepprob_maf, True, "deepprob MAF (compiled)")
+    contenders["hand-written torch MAF"] = loop(hand_maf)
+    if not args.no_compile:
+        contenders["hand-written torch MAF (compiled)"] = loop(hand_maf, True,
+                                                               "hand-written MAF (compiled)")
     if have_zuko:
         contenders["zuko MAF"] = loop(zuko_maf)
     if have_tfp:
@@ -273,7 +322,11 @@ def main() -> None:
         print(f"{name:<34}{best[name]:>10.0f}{nlls[name]:>15.3f}")
     for name, seconds in COMPILE_TIMES.items():
         print(f"{name}: compilation + 20 warm-up steps {seconds:.1f} s")
-    for ours, theirs in (("deepprob MAF (torch loop)", "zuko MAF"),
+    for ours, theirs in (("deepprob MAF (torch loop)", "hand-written torch MAF"),
+                         ("deepprob MAF (compiled)", "hand-written torch MAF (compiled)"),
+                         ("hand-written torch MAF", "zuko MAF"),
+                         ("hand-written torch MAF (compiled)", "zuko MAF"),
+                         ("deepprob MAF (torch loop)", "zuko MAF"),
                          ("deepprob MAF (compiled)", "zuko MAF"),
                          ("deepprob MAF (model.fit)", "zuko MAF"),
                          ("deepprob RealNVP x4", "zuko coupling x4"),

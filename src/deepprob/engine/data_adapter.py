@@ -81,11 +81,17 @@ def num_samples(structure, name: str) -> int:
     return sizes.pop()
 
 
+def _take_leaf(v, index):
+    if isinstance(index, torch.Tensor) and isinstance(v, torch.Tensor) and v.dim():
+        return torch.index_select(v, 0, index)  # ~4x cheaper than advanced indexing v[index]
+    return v[index]
+
+
 def take(structure, index):
     """``structure[index]`` on every leaf (a slice or an index tensor)."""
     if isinstance(structure, torch.Tensor):
-        return structure[index]
-    return map_structure(lambda v: None if v is None else v[index], structure)
+        return _take_leaf(structure, index)
+    return map_structure(lambda v: None if v is None else _take_leaf(v, index), structure)
 
 
 def is_array_like(x) -> bool:
