@@ -92,6 +92,27 @@ def test_cache_reuses_intermediates_of_the_last_pass():
     assert inner.calls == {"forward": 1, "inverse": 0}
 
 
+def test_log_prob_uses_the_cache_but_does_not_replace_it():
+    # sample -> log_prob reuses the forward pass; log_prob's own inverse pass (whose base-space
+    # point never leaves TransformedDistribution) is not recorded over the entry
+    inner = Counting()
+    chain = tfb.Chain([tfb.Exp(), inner])
+    flow = dp.distributions.TransformedDistribution(dp.distributions.Normal(0.0, 1.0), chain)
+    x = torch.randn(5)
+    y = chain.forward(x)
+    other = torch.rand(5) + 0.5
+    lp_other = flow.log_prob(other)
+    assert inner.calls["inverse"] == 1  # other was not cached: computed
+    z = torch.log(other) / 2.0  # y = exp(2 x)
+    torch.testing.assert_close(lp_other, dp.distributions.Normal(0.0, 1.0).log_prob(z)
+                               - torch.log(other) - math.log(2.0))
+    assert chain.inverse(y) is x  # the forward entry survived the log_prob call
+    lp = flow.log_prob(y)
+    assert inner.calls["inverse"] == 1  # served from the cache
+    torch.testing.assert_close(lp, dp.distributions.Normal(0.0, 1.0).log_prob(x)
+                               - 2.0 * x - math.log(2.0))
+
+
 def test_cache_is_invalidated_by_parameter_updates_inplace_edits_and_kwargs():
     inner = Counting()
     chain = tfb.Chain([tfb.Exp(), inner])

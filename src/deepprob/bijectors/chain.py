@@ -48,6 +48,22 @@ def route_kwargs(owner: Bijector, bijectors: Iterable[Bijector], kwargs: dict) -
     return kwargs
 
 
+
+# Passes whose intermediate values no caller can see again (TransformedDistribution.log_prob
+# keeps the base-space point to itself) are not remembered: recording costs ~20 us a call.
+_SKIP_RECORD = [0]
+
+
+class skip_recording:
+    """Context (internal): chains run inside it do not remember their pass (their cache
+    lookups still work)."""
+
+    def __enter__(self) -> None:
+        _SKIP_RECORD[0] += 1
+
+    def __exit__(self, *exc: Any) -> None:
+        _SKIP_RECORD[0] -= 1
+
 class _Entry:
     """One remembered pass: values in application order and what they depended on."""
 
@@ -144,7 +160,7 @@ class Chain(Bijector):
 
     def _record(self, points: list, kwargs: dict, given: int) -> None:
         """Remember ``points``; ``given`` is the index of the caller's tensor (0 or -1)."""
-        if not self.cache_results or torch.compiler.is_compiling():
+        if not self.cache_results or _SKIP_RECORD[0] or torch.compiler.is_compiling():
             return
         entry = _Entry(points, kwargs, self._state())
         if torch.is_grad_enabled():

@@ -131,8 +131,15 @@ class TransformedDistribution(Distribution):
 
     def _log_prob(self, value, **kwargs):
         dist_kw, bij_kw = self._split(kwargs)
-        x, ildj = self.bijector.inverse_and_log_det_jacobian(
-            value, event_ndims=len(self._event), **bij_kw)
+        if torch.compiler.is_compiling():
+            x, ildj = self.bijector.inverse_and_log_det_jacobian(
+                value, event_ndims=len(self._event), **bij_kw)
+        else:
+            from deepprob.bijectors.chain import skip_recording
+
+            with skip_recording():  # x stays inside: a cache entry could never be used
+                x, ildj = self.bijector.inverse_and_log_det_jacobian(
+                    value, event_ndims=len(self._event), **bij_kw)
         lp = self.distribution.log_prob(x, **dist_kw) + ildj
         return self._outside_range_to_minus_inf(value, x, lp)
 
