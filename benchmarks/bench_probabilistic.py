@@ -15,8 +15,20 @@ Two workloads:
        and the prior as torch distributions, samples each layer's weights and adds
        log q(w) - log p(w).
 
+TensorFlow Probability rows, where ``tensorflow_probability`` and ``tf_keras`` import in the same
+environment (otherwise they are skipped with a printed reason): the same two models written the
+courses' way with ``tfp.layers`` and ``tf_keras`` (the same layer widths, Glorot-uniform Dense
+kernels, prior, posterior, kl_weight, optimizer, data, batch and number of steps), trained with
+``model.compile(loss=lambda x, rv: -rv.log_prob(x))`` and ``model.fit``. TensorFlow's intra- and
+inter-op thread pools are set to ``--threads`` before TensorFlow starts. TFP + Keras 2 counts the
+KL of a ``KLDivergenceRegularizer`` twice (tensorflow/probability#1215): the TFP VAE optimizes a
+beta = 2 objective, which costs nothing extra per step, so the timing is unaffected. The TFP rows
+were run in a virtualenv holding tensorflow_cpu 2.21, tensorflow-probability 0.25, tf_keras 2.21,
+torch 2.13.0 (pinned) and deepprob (on the path); deepprob's own ``.venv`` has no TensorFlow.
+
 Synthetic data of the real shapes. Each timing is a full ``fit`` (or loop) after a warm-up;
-the two are interleaved, best of ``--repeats``. Prints steps/s and time ratios (deepprob / hand-written).
+all contenders are interleaved, best of ``--repeats``. Prints steps/s and time ratios (deepprob /
+hand-written; deepprob / TFP and its inverse, deepprob's speed-up over TFP).
 
 Usage: python benchmarks/bench_probabilistic.py [vae dv] [--repeats N] [--threads N]
 """
@@ -24,6 +36,7 @@ Usage: python benchmarks/bench_probabilistic.py [vae dv] [--repeats N] [--thread
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import torch
@@ -103,6 +116,37 @@ def vae_torch_run(x, steps: int, batch: int):
         opt.step()
 
 
+def vae_tfp():
+    """The courses' VAE with ``tfp.layers`` and ``tf_keras`` (the same shapes as ``vae_deepprob``).
+
+    TFP + Keras 2 adds the ``KLDivergenceRegularizer``'s KL to the loss twice
+    (tensorflow/probability#1215), so this trains a beta = 2 VAE; the per-step cost is the same.
+    """
+    import tensorflow as tf
+    import tensorflow_probability as tfp
+    import tf_keras
+
+    tfd, tfpl = tfp.distributions, tfp.layers
+    prior = tfd.MultivariateNormalDiag(loc=tf.zeros(LATENT))
+    encoder = tf_keras.Sequential([
+        tf_keras.layers.Flatten(input_shape=(28, 28)),
+        tf_keras.layers.Dense(256, activation="relu"),
+        tf_keras.layers.Dense(64, activation="relu"),
+        tf_keras.layers.Dense(tfpl.MultivariateNormalTriL.params_size(LATENT)),
+        tfpl.MultivariateNormalTriL(LATENT,
+                                    activity_regularizer=tfpl.KLDivergenceRegularizer(prior)),
+    ])
+    decoder = tf_keras.Sequential([
+        tf_keras.layers.Dense(64, activation="relu", input_shape=(LATENT,)),
+        tf_keras.layers.Dense(256, activation="relu"),
+        tf_keras.layers.Dense(tfpl.IndependentBernoulli.params_size((28, 28))),
+        tfpl.IndependentBernoulli((28, 28)),
+    ])
+    vae = tf_keras.Model(inputs=encoder.inputs, outputs=decoder(encoder.outputs[0]))
+    vae.compile(loss=lambda x, rv_x: -rv_x.log_prob(x), optimizer=tf_keras.optimizers.Adam(1e-3))
+    return vae
+
+
 # -- DenseVariational regression ---------------------------------------------------------------
 N_DV = 1000
 
@@ -175,39 +219,97 @@ def dv_torch_run(x, y, steps: int, batch: int):
         opt.step()
 
 
+def dv_tfp():
+    """The same Bayes-by-backprop regression with ``tfp.layers`` and ``tf_keras`` (as ``dv_deepprob``)."""
+    import tensorflow as tf
+    import tensorflow_probability as tfp
+    import tf_keras
+
+    tfd, tfpl = tfp.distributions, tfp.layers
+
+    def prior(kernel_size, bias_size, dtype=None):
+        n = kernel_size + bias_size
+        return tf_keras.Sequential([tfpl.DistributionLambda(
+            lambda t: tfd.MultivariateNormalDiag(loc=tf.zeros(n), scale_diag=tf.ones(n)))])
+
+    def posterior(kernel_size, bias_size, dtype=None):
+        n = kernel_size + bias_size
+        return tf_keras.Sequential([
+            tfpl.VariableLayer(tfpl.MultivariateNormalTriL.params_size(n), dtype=dtype),
+            tfpl.MultivariateNormalTriL(n),
+        ])
+
+    model = tf_keras.Sequential([
+        tfpl.DenseVariational(8, posterior, prior, kl_weight=1 / N_DV, activation="sigmoid",
+                              input_shape=(1,)),
+        tfpl.DenseVariational(tfpl.IndependentNormal.params_size(1), posterior, prior,
+                              kl_weight=1 / N_DV),
+        tfpl.IndependentNormal(1),
+    ])
+    model.compile(loss=lambda y, rv: -rv.log_prob(y), optimizer=tf_keras.optimizers.RMSprop(0.005))
+    return model
+
+
 # -- driver -----------------------------------------------------------------------------------
-def _best_pair(ours, theirs, repeats: int) -> tuple[float, float]:
-    """Best times of two runs, interleaved (a busy shared machine slows both alike)."""
-    best = [float("inf"), float("inf")]
+def _best_of(fns, repeats: int) -> list[float]:
+    """Best time of each run, interleaved (a busy shared machine slows them alike)."""
+    best = [float("inf")] * len(fns)
     for _ in range(repeats):
-        for k, fn in enumerate((ours, theirs)):
+        for k, fn in enumerate(fns):
             t = time.perf_counter()
             fn()
             best[k] = min(best[k], time.perf_counter() - t)
-    return best[0], best[1]
+    return best
 
 
-def run(kind: str, repeats: int) -> tuple[float, float, int]:
+def run(kind: str, repeats: int, with_tfp: bool) -> tuple[list[float], int]:
+    """Best times [deepprob, hand-written torch, (TFP)] and the number of steps of each."""
     if kind == "vae":
         steps, batch = 300, 64
         x = vae_data(steps * batch)
         dp_model = vae_deepprob()
         dp_model.fit(x[:batch * 5], x[:batch * 5], batch_size=batch, verbose=0)  # warm-up
         vae_torch_run(x, 5, batch)
-        ours, theirs = _best_pair(
-            lambda: dp_model.fit(x, x, batch_size=batch, epochs=1, verbose=0),
-            lambda: vae_torch_run(x, steps, batch), repeats)
+        fns = [lambda: dp_model.fit(x, x, batch_size=batch, epochs=1, verbose=0),
+               lambda: vae_torch_run(x, steps, batch)]
+        if with_tfp:
+            xn = x.numpy()
+            tf_model = vae_tfp()
+            tf_model.fit(xn[:batch * 5], xn[:batch * 5], batch_size=batch, verbose=0)  # warm-up
+            fns.append(lambda: tf_model.fit(xn, xn, batch_size=batch, epochs=1, verbose=0))
     else:
         steps, batch = 2000, 100
         x, y = dv_data(N_DV)
+        epochs = steps * batch // N_DV
         dp_model = dv_deepprob()
         dp_model.fit(x, y, batch_size=batch, epochs=1, verbose=0)  # warm-up
         dv_torch_run(x, y, 10, batch)
-        epochs = steps * batch // N_DV
-        ours, theirs = _best_pair(
-            lambda: dp_model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0),
-            lambda: dv_torch_run(x, y, steps, batch), repeats)
-    return ours, theirs, steps
+        fns = [lambda: dp_model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0),
+               lambda: dv_torch_run(x, y, steps, batch)]
+        if with_tfp:
+            xn, yn = x.numpy(), y.numpy()
+            tf_model = dv_tfp()
+            tf_model.fit(xn, yn, batch_size=batch, epochs=1, verbose=0)  # warm-up
+            fns.append(lambda: tf_model.fit(xn, yn, batch_size=batch, epochs=epochs, verbose=0))
+    return _best_of(fns, repeats), steps
+
+
+def _import_tfp(threads: int) -> str | None:
+    """Imports TensorFlow, TFP and tf_keras with ``threads`` per pool; the versions, or None."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter
+    try:
+        import tensorflow as tf
+        import tensorflow_probability as tfp
+        import tf_keras
+    except ImportError as err:
+        print(f"TFP rows skipped: tensorflow_probability with tf_keras is not importable ({err})")
+        return None
+    # Before any TensorFlow op runs: the pools cannot be resized once TensorFlow has started.
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
+    tf_keras.utils.set_random_seed(0)
+    return (f"tensorflow {tf.__version__}, tensorflow-probability {tfp.__version__}, "
+            f"tf_keras {tf_keras.__version__}, {threads} intra-/inter-op thread(s)")
 
 
 def main() -> None:
@@ -221,12 +323,27 @@ def main() -> None:
             parser.error(f"unknown workload {kind!r}: expected 'vae' or 'dv'")
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    tfp_versions = _import_tfp(args.threads)
+    with_tfp = tfp_versions is not None
     print(f"torch {torch.__version__}, {args.threads} intra-op thread(s), best of {args.repeats}")
-    print(f"{'workload':10s} {'deepprob steps/s':>17s} {'torch steps/s':>14s} "
-          f"{'time ratio':>11s}")
+    if with_tfp:
+        print(tfp_versions)
+    header = (f"{'workload':10s} {'deepprob steps/s':>17s} {'torch steps/s':>14s} "
+              f"{'time ratio':>11s}")
+    if with_tfp:
+        header += f" {'TFP steps/s':>12s} {'dp/TFP time':>12s} {'dp speed-up':>12s}"
+    print(header)
     for kind in args.workloads:
-        ours, theirs, steps = run(kind, args.repeats)
-        print(f"{kind:10s} {steps / ours:17.1f} {steps / theirs:14.1f} {ours / theirs:10.2f}x")
+        times, steps = run(kind, args.repeats, with_tfp)
+        ours, theirs = times[0], times[1]
+        line = f"{kind:10s} {steps / ours:17.1f} {steps / theirs:14.1f} {ours / theirs:10.2f}x"
+        if with_tfp:
+            tfp_time = times[2]
+            line += f" {steps / tfp_time:12.1f} {ours / tfp_time:11.2f}x {tfp_time / ours:11.2f}x"
+        print(line)
+    print("time ratio: deepprob / hand-written torch time (< 1 is faster)"
+          + ("; dp/TFP time: deepprob / TFP time; dp speed-up: TFP time / deepprob time"
+             if with_tfp else ""))
 
 
 if __name__ == "__main__":
