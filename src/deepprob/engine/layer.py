@@ -507,8 +507,9 @@ class Layer(nn.Module):
             del kwargs["mask"]
 
         outer = _STATE["depth"] == 0
-        if outer and not torch.compiler.is_compiling():  # (see add_loss)
-            _CALLS["id"] += 1
+        if outer:
+            if not torch.compiler.is_compiling():  # (see add_loss)
+                _CALLS["id"] += 1
             _STATE["losses"] = []
             _STATE["training"] = training if "training" in kwargs or not has_training else None
         _STATE["depth"] += 1
