@@ -26,11 +26,16 @@ beta = 2 objective, which costs nothing extra per step, so the timing is unaffec
 were run in a virtualenv holding tensorflow_cpu 2.21, tensorflow-probability 0.25, tf_keras 2.21,
 torch 2.13.0 (pinned) and deepprob (on the path); deepprob's own ``.venv`` has no TensorFlow.
 
+``vae-jit`` / ``dv-jit``: the same, with deepprob's model compiled with ``jit_compile=True``
+(``torch.compile`` of the forward pass, as Keras 3 compiles with XLA by default on TensorFlow;
+the compilation happens in the untimed warm-up); the torch and TFP rows are the same as above.
+
 Synthetic data of the real shapes. Each timing is a full ``fit`` (or loop) after a warm-up;
 all contenders are interleaved, best of ``--repeats``. Prints steps/s and time ratios (deepprob /
 hand-written; deepprob / TFP and its inverse, deepprob's speed-up over TFP).
 
-Usage: python benchmarks/bench_probabilistic.py [vae dv] [--repeats N] [--threads N]
+Usage: python benchmarks/bench_probabilistic.py [vae dv vae-jit dv-jit] [--repeats N]
+[--threads N]
 """
 
 from __future__ import annotations
@@ -51,7 +56,7 @@ def vae_data(n: int):
     return (torch.rand(n, 28, 28, generator=g) > 0.7).float()
 
 
-def vae_deepprob():
+def vae_deepprob(jit: bool = False):
     import deepprob as dp
 
     tfd, tfpl = dp.distributions, dp.layers
@@ -71,7 +76,8 @@ def vae_deepprob():
         tfpl.IndependentBernoulli((28, 28)),
     ])
     vae = dp.Model(inputs=encoder.inputs, outputs=decoder(encoder.outputs[0]))
-    vae.compile(loss=lambda x, rv_x: -rv_x.log_prob(x), optimizer=dp.optimizers.Adam(1e-3))
+    vae.compile(loss=lambda x, rv_x: -rv_x.log_prob(x), optimizer=dp.optimizers.Adam(1e-3),
+                jit_compile=jit)
     return vae
 
 
@@ -158,7 +164,7 @@ def dv_data(n: int):
     return x, y
 
 
-def dv_deepprob():
+def dv_deepprob(jit: bool = False):
     import deepprob as dp
 
     tfd, tfpl = dp.distributions, dp.layers
@@ -182,7 +188,8 @@ def dv_deepprob():
                               kl_weight=1 / N_DV),
         tfpl.IndependentNormal(1),
     ])
-    model.compile(loss=lambda y, rv: -rv.log_prob(y), optimizer=dp.optimizers.RMSprop(0.005))
+    model.compile(loss=lambda y, rv: -rv.log_prob(y), optimizer=dp.optimizers.RMSprop(0.005),
+                  jit_compile=jit)
     return model
 
 
@@ -264,10 +271,11 @@ def _best_of(fns, repeats: int) -> list[float]:
 
 def run(kind: str, repeats: int, with_tfp: bool) -> tuple[list[float], int]:
     """Best times [deepprob, hand-written torch, (TFP)] and the number of steps of each."""
-    if kind == "vae":
+    jit = kind.endswith("-jit")  # deepprob's model compiled with jit_compile=True
+    if kind.startswith("vae"):
         steps, batch = 300, 64
         x = vae_data(steps * batch)
-        dp_model = vae_deepprob()
+        dp_model = vae_deepprob(jit)
         dp_model.fit(x[:batch * 5], x[:batch * 5], batch_size=batch, verbose=0)  # warm-up
         vae_torch_run(x, 5, batch)
         fns = [lambda: dp_model.fit(x, x, batch_size=batch, epochs=1, verbose=0),
@@ -281,7 +289,7 @@ def run(kind: str, repeats: int, with_tfp: bool) -> tuple[list[float], int]:
         steps, batch = 2000, 100
         x, y = dv_data(N_DV)
         epochs = steps * batch // N_DV
-        dp_model = dv_deepprob()
+        dp_model = dv_deepprob(jit)
         dp_model.fit(x, y, batch_size=batch, epochs=1, verbose=0)  # warm-up
         dv_torch_run(x, y, 10, batch)
         fns = [lambda: dp_model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0),
@@ -314,13 +322,15 @@ def _import_tfp(threads: int) -> str | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("workloads", nargs="*", default=["vae", "dv"], help="vae and/or dv")
+    parser.add_argument("workloads", nargs="*", default=["vae", "dv", "vae-jit", "dv-jit"],
+                        help="vae, dv, vae-jit, dv-jit (-jit: deepprob's model compiled with "
+                             "jit_compile=True, torch.compile; compilation is in the warm-up)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     for kind in args.workloads:
-        if kind not in ("vae", "dv"):
-            parser.error(f"unknown workload {kind!r}: expected 'vae' or 'dv'")
+        if kind not in ("vae", "dv", "vae-jit", "dv-jit"):
+            parser.error(f"unknown workload {kind!r}: expected vae, dv, vae-jit or dv-jit")
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     tfp_versions = _import_tfp(args.threads)
