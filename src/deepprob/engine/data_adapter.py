@@ -120,6 +120,9 @@ class ArrayData:
         self.device = device or config.get_device()
         self.x = structure_to_device(x, self.device, "x")
         self.y = structure_to_device(y, self.device, "y", target=True) if y is not None else None
+        if y is x and isinstance(self.x, torch.Tensor) and isinstance(self.y, torch.Tensor) \
+                and self.y.dtype == self.x.dtype and self.y.shape == self.x.shape:
+            self.y = self.x  # fit(x, x) (autoencoders, VAEs): one gather per batch serves both
         self.sample_weight = (to_tensor(sample_weight, self.device, "sample_weight")
                               if sample_weight is not None else None)
         self.n = num_samples(self.x, "x")
@@ -154,7 +157,8 @@ class ArrayData:
             part = ArrayData.__new__(ArrayData)
             part.__dict__.update(self.__dict__)
             part.x = take(self.x, index)
-            part.y = take(self.y, index) if self.y is not None else None
+            part.y = part.x if self.y is self.x else \
+                take(self.y, index) if self.y is not None else None
             part.sample_weight = (self.sample_weight[index]
                                   if self.sample_weight is not None else None)
             part.n = index.stop - index.start
@@ -167,13 +171,15 @@ class ArrayData:
             perm = torch.randperm(n, device=self.device)
             for start in range(0, n, bs):
                 idx = perm[start:start + bs]
-                yield (take(self.x, idx), take(self.y, idx) if self.y is not None else None,
-                       self.sample_weight[idx] if self.sample_weight is not None else None)
+                yield self._batch(idx)
         else:
             for start in range(0, n, bs):
-                sl = slice(start, start + bs)
-                yield (take(self.x, sl), take(self.y, sl) if self.y is not None else None,
-                       self.sample_weight[sl] if self.sample_weight is not None else None)
+                yield self._batch(slice(start, start + bs))
+
+    def _batch(self, index) -> tuple[Any, Any, Any]:
+        x = take(self.x, index)
+        y = x if self.y is self.x else take(self.y, index) if self.y is not None else None
+        return x, y, self.sample_weight[index] if self.sample_weight is not None else None
 
 
 class IterableData:
