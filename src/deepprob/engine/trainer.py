@@ -9,6 +9,7 @@ when some callback overrides them.
 from __future__ import annotations
 
 import math
+import types
 from typing import Any
 
 import numpy as np
@@ -207,10 +208,10 @@ class Trainer:
     # -- one step ------------------------------------------------------------------------------
     def _forward(self, x, training: bool):
         if self._jit:
-            fwd = self.__dict__.get("_jit_forward")
-            if fwd is None:
-                fwd = torch.compile(self)
-                self.__dict__["_jit_forward"] = fwd
+            entry = self.__dict__.get("_jit_forward")
+            if entry is None or entry[0] != id(self):  # (a deep copy gets its own)
+                entry = self.__dict__["_jit_forward"] = (id(self), _compiled_forward(self))
+            fwd = entry[1]
             out = fwd(x, training=training)
             self._adopt_compiled_call_losses()
             return out
@@ -839,3 +840,18 @@ def _loss_type_error(output_name: str, loss_fn, value) -> TypeError:
         f"torch.Tensor{hint}: a loss on a distribution output must reduce it to numbers, e.g. "
         f"`loss=lambda y, rv: -rv.log_prob(y)`."
     )
+
+
+def _compiled_forward(model) -> Any:
+    """``torch.compile`` of ``model(x, training=...)`` through a code object of the model's own.
+
+    Dynamo keeps its compiled graphs, and its limit of 8 recompilations, per code object: compiling
+    every model through one shared function (or ``torch.compile(model)``, whose ``__call__`` all
+    models share) would make the ninth model compiled in a process fall back to eager.
+    """
+    def forward(x, training):
+        return model(x, training=training)
+
+    code = forward.__code__.replace(co_name=f"forward_{type(model).__name__}_{id(model):x}")
+    return torch.compile(types.FunctionType(code, forward.__globals__, code.co_name, None,
+                                            forward.__closure__))
