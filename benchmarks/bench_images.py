@@ -23,10 +23,10 @@ threaded decoding and the transform for deepprob; listing, decoding, stacking, m
 Keras in the same process: ``keras`` (with TensorFlow) does not install beside deepprob's
 ``.venv``, so the three-way figures come from a separate virtual environment with
 ``tensorflow_cpu`` 2.21 and ``keras`` 3.15.1, into which torch was installed at the pinned version
-(``pip install torch==2.13.0``, CPU wheel) and deepprob's ``src`` put on the path (a ``.pth``
-file holding ``/work/main/src``; deepprob's other dependencies are not needed here)::
+(``pip install torch==2.13.0``, CPU wheel) and this checkout's ``src`` directory put on the path
+(a ``.pth`` file holding its absolute path; deepprob's other dependencies are not needed here)::
 
-    /tmp/tfenv/bin/python benchmarks/bench_images.py --skip-cnn --repeats 3
+    $TFENV/bin/python benchmarks/bench_images.py --skip-cnn --repeats 3
 
 Keras's iterator is ``keras.src.legacy.preprocessing.image.ImageDataGenerator`` (SciPy's
 ``ndimage.affine_transform`` per image and channel).

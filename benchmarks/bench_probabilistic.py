@@ -56,29 +56,40 @@ def vae_data(n: int):
     return (torch.rand(n, 28, 28, generator=g) > 0.7).float()
 
 
-def vae_deepprob(jit: bool = False):
-    import deepprob as dp
+def course_vae(keras, tfd, tfpl, zeros, **compile_kwargs):
+    """The courses' VAE written once against Keras/TFP-style modules: deepprob's (``dp``,
+    ``dp.distributions``, ``dp.layers``) or ``tf_keras`` with ``tfp``; ``zeros`` makes the prior's
+    location in that library's tensors.
 
-    tfd, tfpl = dp.distributions, dp.layers
-    prior = tfd.MultivariateNormalDiag(loc=torch.zeros(LATENT))
-    encoder = dp.Sequential([
-        dp.layers.Flatten(input_shape=(28, 28)),
-        dp.layers.Dense(256, activation="relu"),
-        dp.layers.Dense(64, activation="relu"),
-        dp.layers.Dense(tfpl.MultivariateNormalTriL.params_size(LATENT)),
+    With TFP + Keras 2 the ``KLDivergenceRegularizer``'s KL joins the loss twice
+    (tensorflow/probability#1215), so that model trains a beta = 2 VAE; the per-step cost is the
+    same.
+    """
+    prior = tfd.MultivariateNormalDiag(loc=zeros(LATENT))
+    encoder = keras.Sequential([
+        keras.layers.Flatten(input_shape=(28, 28)),
+        keras.layers.Dense(256, activation="relu"),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(tfpl.MultivariateNormalTriL.params_size(LATENT)),
         tfpl.MultivariateNormalTriL(LATENT,
                                     activity_regularizer=tfpl.KLDivergenceRegularizer(prior)),
     ])
-    decoder = dp.Sequential([
-        dp.layers.Dense(64, activation="relu", input_shape=(LATENT,)),
-        dp.layers.Dense(256, activation="relu"),
-        dp.layers.Dense(tfpl.IndependentBernoulli.params_size((28, 28))),
+    decoder = keras.Sequential([
+        keras.layers.Dense(64, activation="relu", input_shape=(LATENT,)),
+        keras.layers.Dense(256, activation="relu"),
+        keras.layers.Dense(tfpl.IndependentBernoulli.params_size((28, 28))),
         tfpl.IndependentBernoulli((28, 28)),
     ])
-    vae = dp.Model(inputs=encoder.inputs, outputs=decoder(encoder.outputs[0]))
-    vae.compile(loss=lambda x, rv_x: -rv_x.log_prob(x), optimizer=dp.optimizers.Adam(1e-3),
-                jit_compile=jit)
+    vae = keras.Model(inputs=encoder.inputs, outputs=decoder(encoder.outputs[0]))
+    vae.compile(loss=lambda x, rv_x: -rv_x.log_prob(x), optimizer=keras.optimizers.Adam(1e-3),
+                **compile_kwargs)
     return vae
+
+
+def vae_deepprob(jit: bool = False):
+    import deepprob as dp
+
+    return course_vae(dp, dp.distributions, dp.layers, torch.zeros, jit_compile=jit)
 
 
 class TorchVAE(torch.nn.Module):
@@ -123,34 +134,11 @@ def vae_torch_run(x, steps: int, batch: int):
 
 
 def vae_tfp():
-    """The courses' VAE with ``tfp.layers`` and ``tf_keras`` (the same shapes as ``vae_deepprob``).
-
-    TFP + Keras 2 adds the ``KLDivergenceRegularizer``'s KL to the loss twice
-    (tensorflow/probability#1215), so this trains a beta = 2 VAE; the per-step cost is the same.
-    """
     import tensorflow as tf
     import tensorflow_probability as tfp
     import tf_keras
 
-    tfd, tfpl = tfp.distributions, tfp.layers
-    prior = tfd.MultivariateNormalDiag(loc=tf.zeros(LATENT))
-    encoder = tf_keras.Sequential([
-        tf_keras.layers.Flatten(input_shape=(28, 28)),
-        tf_keras.layers.Dense(256, activation="relu"),
-        tf_keras.layers.Dense(64, activation="relu"),
-        tf_keras.layers.Dense(tfpl.MultivariateNormalTriL.params_size(LATENT)),
-        tfpl.MultivariateNormalTriL(LATENT,
-                                    activity_regularizer=tfpl.KLDivergenceRegularizer(prior)),
-    ])
-    decoder = tf_keras.Sequential([
-        tf_keras.layers.Dense(64, activation="relu", input_shape=(LATENT,)),
-        tf_keras.layers.Dense(256, activation="relu"),
-        tf_keras.layers.Dense(tfpl.IndependentBernoulli.params_size((28, 28))),
-        tfpl.IndependentBernoulli((28, 28)),
-    ])
-    vae = tf_keras.Model(inputs=encoder.inputs, outputs=decoder(encoder.outputs[0]))
-    vae.compile(loss=lambda x, rv_x: -rv_x.log_prob(x), optimizer=tf_keras.optimizers.Adam(1e-3))
-    return vae
+    return course_vae(tf_keras, tfp.distributions, tfp.layers, tf.zeros)
 
 
 # -- DenseVariational regression ---------------------------------------------------------------
@@ -164,33 +152,38 @@ def dv_data(n: int):
     return x, y
 
 
-def dv_deepprob(jit: bool = False):
-    import deepprob as dp
-
-    tfd, tfpl = dp.distributions, dp.layers
-
+def course_dv(keras, tfd, tfpl, zeros, ones, **compile_kwargs):
+    """The courses' Bayes-by-backprop regression written once (as :func:`course_vae`): a fixed
+    ``MultivariateNormalDiag(0, I)`` prior and a ``VariableLayer -> MultivariateNormalTriL``
+    posterior per ``DenseVariational`` layer."""
     def prior(kernel_size, bias_size, dtype=None):
         n = kernel_size + bias_size
-        return dp.Sequential([tfpl.DistributionLambda(
-            lambda t: tfd.MultivariateNormalDiag(loc=torch.zeros(n), scale_diag=torch.ones(n)))])
+        return keras.Sequential([tfpl.DistributionLambda(
+            lambda t: tfd.MultivariateNormalDiag(loc=zeros(n), scale_diag=ones(n)))])
 
     def posterior(kernel_size, bias_size, dtype=None):
         n = kernel_size + bias_size
-        return dp.Sequential([
+        return keras.Sequential([
             tfpl.VariableLayer(tfpl.MultivariateNormalTriL.params_size(n), dtype=dtype),
             tfpl.MultivariateNormalTriL(n),
         ])
 
-    model = dp.Sequential([
+    model = keras.Sequential([
         tfpl.DenseVariational(8, posterior, prior, kl_weight=1 / N_DV, activation="sigmoid",
                               input_shape=(1,)),
         tfpl.DenseVariational(tfpl.IndependentNormal.params_size(1), posterior, prior,
                               kl_weight=1 / N_DV),
         tfpl.IndependentNormal(1),
     ])
-    model.compile(loss=lambda y, rv: -rv.log_prob(y), optimizer=dp.optimizers.RMSprop(0.005),
-                  jit_compile=jit)
+    model.compile(loss=lambda y, rv: -rv.log_prob(y), optimizer=keras.optimizers.RMSprop(0.005),
+                  **compile_kwargs)
     return model
+
+
+def dv_deepprob(jit: bool = False):
+    import deepprob as dp
+
+    return course_dv(dp, dp.distributions, dp.layers, torch.zeros, torch.ones, jit_compile=jit)
 
 
 def _tril(params: torch.Tensor, n: int) -> torch.Tensor:
@@ -227,37 +220,13 @@ def dv_torch_run(x, y, steps: int, batch: int):
 
 
 def dv_tfp():
-    """The same Bayes-by-backprop regression with ``tfp.layers`` and ``tf_keras`` (as ``dv_deepprob``)."""
     import tensorflow as tf
     import tensorflow_probability as tfp
     import tf_keras
 
-    tfd, tfpl = tfp.distributions, tfp.layers
-
-    def prior(kernel_size, bias_size, dtype=None):
-        n = kernel_size + bias_size
-        return tf_keras.Sequential([tfpl.DistributionLambda(
-            lambda t: tfd.MultivariateNormalDiag(loc=tf.zeros(n), scale_diag=tf.ones(n)))])
-
-    def posterior(kernel_size, bias_size, dtype=None):
-        n = kernel_size + bias_size
-        return tf_keras.Sequential([
-            tfpl.VariableLayer(tfpl.MultivariateNormalTriL.params_size(n), dtype=dtype),
-            tfpl.MultivariateNormalTriL(n),
-        ])
-
-    model = tf_keras.Sequential([
-        tfpl.DenseVariational(8, posterior, prior, kl_weight=1 / N_DV, activation="sigmoid",
-                              input_shape=(1,)),
-        tfpl.DenseVariational(tfpl.IndependentNormal.params_size(1), posterior, prior,
-                              kl_weight=1 / N_DV),
-        tfpl.IndependentNormal(1),
-    ])
-    model.compile(loss=lambda y, rv: -rv.log_prob(y), optimizer=tf_keras.optimizers.RMSprop(0.005))
-    return model
+    return course_dv(tf_keras, tfp.distributions, tfp.layers, tf.zeros, tf.ones)
 
 
-# -- driver -----------------------------------------------------------------------------------
 def _best_of(fns, repeats: int) -> list[float]:
     """Best time of each run, interleaved (a busy shared machine slows them alike)."""
     best = [float("inf")] * len(fns)
