@@ -48,7 +48,6 @@ def route_kwargs(owner: Bijector, bijectors: Iterable[Bijector], kwargs: dict) -
     return kwargs
 
 
-
 # Passes whose intermediate values no caller can see again (TransformedDistribution.log_prob
 # keeps the base-space point to itself) are not remembered: recording costs ~20 us a call.
 _SKIP_RECORD = [0]
@@ -63,6 +62,7 @@ class skip_recording:
 
     def __exit__(self, *exc: Any) -> None:
         _SKIP_RECORD[0] -= 1
+
 
 class _Entry:
     """One remembered pass: values in application order and what they depended on."""

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import torch
 
-from ._params import broadcast_shapes_or_raise
+from ._params import broadcast_shapes
 from .distribution import Distribution
 
 __all__ = ["kl_divergence", "RegisterKL", "register_kl", "cross_entropy"]
@@ -142,14 +142,12 @@ def kl_divergence(distribution_a: Distribution, distribution_b: Distribution,
             f"kl_divergence: event shapes differ: distribution_a {list(distribution_a.event_shape)}"
             f" vs distribution_b {list(distribution_b.event_shape)}."
         )
-    try:
-        broadcast_shapes_or_raise(distribution_a.batch_shape, distribution_b.batch_shape)
-    except RuntimeError as err:
+    if broadcast_shapes(distribution_a.batch_shape, distribution_b.batch_shape) is None:
         raise ValueError(
             f"kl_divergence: batch shapes do not broadcast: distribution_a "
             f"{list(distribution_a.batch_shape)} vs distribution_b "
             f"{list(distribution_b.batch_shape)}."
-        ) from err
+        )
     fn = _lookup(type(distribution_a), type(distribution_b))
     result = None
     if fn is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 
 from ._composite import check_distribution
-from ._params import broadcast_shapes_or_raise
+from ._params import broadcast_shapes
 from .distribution import NOT_REPARAMETERIZED, Distribution
 
 __all__ = ["MixtureSameFamily", "Mixture"]
@@ -85,11 +85,10 @@ class MixtureSameFamily(Distribution):
         if len(cb) < 1 or cb[-1] != k:
             raise ValueError(f"{name}: components_distribution batch_shape {list(cb)} must end "
                              f"with the number of components {k} of mixture_distribution.")
-        try:
-            self._batch = broadcast_shapes_or_raise(mb, cb[:-1])
-        except RuntimeError as err:
+        self._batch = broadcast_shapes(mb, cb[:-1])
+        if self._batch is None:
             raise ValueError(f"{name}: mixture_distribution batch_shape {list(mb)} does not "
-                             f"broadcast with components batch_shape {list(cb[:-1])}.") from err
+                             f"broadcast with components batch_shape {list(cb[:-1])}.")
 
     def _batch_shape(self):
         return self._batch
@@ -181,12 +180,10 @@ class Mixture(Distribution):
         if len(shapes) != 1:
             raise ValueError(f"{name}: components must share batch and event shapes; received "
                              f"{[(list(b), list(e)) for b, e in shapes]}.")
-        try:
-            self._batch = broadcast_shapes_or_raise(cat.batch_shape, components[0].batch_shape)
-        except RuntimeError as err:
+        self._batch = broadcast_shapes(cat.batch_shape, components[0].batch_shape)
+        if self._batch is None:
             raise ValueError(f"{name}: cat batch_shape {list(cat.batch_shape)} does not "
-                             f"broadcast with components' {list(components[0].batch_shape)}."
-                             ) from err
+                             f"broadcast with components' {list(components[0].batch_shape)}.")
 
     def _batch_shape(self):
         return self._batch

@@ -107,7 +107,7 @@ class MultivariateNormalLinearOperator(TorchBacked):
         tril = self._scale_tril_value()
         half_log_det = torch.log(torch.diagonal(tril, dim1=-2, dim2=-1)).sum(-1)
         k = self._dim()
-        return 0.5 * k * (1.0 + math.log(2 * math.pi)) + half_log_det
+        return 0.5 * k * (1.0 + _LOG_2PI) + half_log_det
 
 
 class MultivariateNormalDiag(MultivariateNormalLinearOperator):
@@ -153,11 +153,11 @@ class MultivariateNormalDiag(MultivariateNormalLinearOperator):
     def _log_prob(self, value, **kwargs):
         if self._value("scale_diag") is None:  # unit scale: no division, no log-determinant
             z = value - self._loc()
-            return -0.5 * (z * z).sum(-1) - 0.5 * self._dim() * math.log(2 * math.pi)
+            return -0.5 * (z * z).sum(-1) - 0.5 * self._dim() * _LOG_2PI
         s = self._scale_diag()
         z = (value - self._loc()) / s
         return (-0.5 * (z * z).sum(-1) - torch.log(s).sum(-1)
-                - 0.5 * self._dim() * math.log(2 * math.pi))
+                - 0.5 * self._dim() * _LOG_2PI)
 
     def _sample(self, sample_shape, **kwargs):
         loc, s = self._loc(), self._scale_diag()
@@ -174,7 +174,7 @@ class MultivariateNormalDiag(MultivariateNormalLinearOperator):
 
     def _entropy(self, **kwargs):
         k = self._dim()
-        return 0.5 * k * (1.0 + math.log(2 * math.pi)) + torch.log(self._scale_diag()).sum(-1)
+        return 0.5 * k * (1.0 + _LOG_2PI) + torch.log(self._scale_diag()).sum(-1)
 
 
 class MultivariateNormalTriL(MultivariateNormalLinearOperator):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 import torch
+
+from deepprob.bijectors.chain import skip_recording
 
 from .distribution import Distribution
 
@@ -131,15 +134,11 @@ class TransformedDistribution(Distribution):
 
     def _log_prob(self, value, **kwargs):
         dist_kw, bij_kw = self._split(kwargs)
-        if torch.compiler.is_compiling():
+        # x stays inside: a chain's cache entry for this pass could never be used (compiled
+        # graphs record nothing anyway, and leave the module-level flag alone)
+        with nullcontext() if torch.compiler.is_compiling() else skip_recording():
             x, ildj = self.bijector.inverse_and_log_det_jacobian(
                 value, event_ndims=len(self._event), **bij_kw)
-        else:
-            from deepprob.bijectors.chain import skip_recording
-
-            with skip_recording():  # x stays inside: a cache entry could never be used
-                x, ildj = self.bijector.inverse_and_log_det_jacobian(
-                    value, event_ndims=len(self._event), **bij_kw)
         lp = self.distribution.log_prob(x, **dist_kw) + ildj
         return self._outside_range_to_minus_inf(value, x, lp)
 

@@ -156,11 +156,7 @@ class ArrayData:
         for index in (slice(0, cut), slice(cut, self.n)):
             part = ArrayData.__new__(ArrayData)
             part.__dict__.update(self.__dict__)
-            part.x = take(self.x, index)
-            part.y = part.x if self.y is self.x else \
-                take(self.y, index) if self.y is not None else None
-            part.sample_weight = (self.sample_weight[index]
-                                  if self.sample_weight is not None else None)
+            part.x, part.y, part.sample_weight = self._batch(index)
             part.n = index.stop - index.start
             parts.append(part)
         return parts[0], parts[1]

@@ -1239,14 +1239,18 @@ def list_image_files(directory, classes: Sequence[str] | None = None,
     return list(classes), files
 
 
+def _image_array(path: str, color_mode: str, size, resample, keep_aspect_ratio: bool
+                 ) -> np.ndarray:
+    """``_open_image`` as an ``(H, W, C)`` array (grayscale gets its channel axis)."""
+    arr = np.asarray(_open_image(path, color_mode, size, resample, keep_aspect_ratio))
+    return arr[..., None] if arr.ndim == 2 else arr
+
+
 def _decode_check(path: str, color_mode: str, target_size, interpolation: str,
                   keep_aspect_ratio: bool) -> np.ndarray:
     size = _check_size(target_size)
     resample = _pil_filter(interpolation) if size is not None else None
-    arr = np.asarray(_open_image(path, color_mode, size, resample, keep_aspect_ratio))
-    if arr.ndim == 2:
-        arr = arr[..., None]
-    return arr
+    return _image_array(path, color_mode, size, resample, keep_aspect_ratio)
 
 
 # File signatures of the formats flow_from_directory lists (WHITE_LIST_FORMATS).
@@ -1393,9 +1397,8 @@ class DirectoryIterator(_TransformMixin, Iterator):
         return files
 
     def _load(self, path: str) -> np.ndarray:
-        arr = np.asarray(_open_image(path, self.color_mode, self.target_size, self._resample,
-                                     self.keep_aspect_ratio))
-        return arr[..., None] if arr.ndim == 2 else arr
+        return _image_array(path, self.color_mode, self.target_size, self._resample,
+                            self.keep_aspect_ratio)
 
     def _load_named(self, path: str) -> np.ndarray:
         try:
